@@ -1,0 +1,58 @@
+# Casa Urban Data. The two commands a newcomer needs:
+#   make demo   set everything up and serve the portal on http://127.0.0.1:5000
+#   make test   set everything up and run every test suite
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export VENV
+CASA_VAR ?= $(CURDIR)/var
+export CASA_VAR
+PORT ?= 5000
+
+-include mk/*.mk
+
+.PHONY: demo test test-ckan test-pipelines system install setup-demo setup-test \
+        bench bench-search lint clean-var
+
+# ---- set-up ---------------------------------------------------------------
+system:
+	@bash scripts/system-deps.sh
+
+install: $(VENV)/.installed
+$(VENV)/.installed: requirements/constraints.txt requirements/requirements.in \
+                    ckanext-casa/pyproject.toml pipelines/pyproject.toml
+	@bash scripts/install-python.sh
+	@touch $@
+
+setup-demo: system install
+	@bash scripts/setup-profile.sh demo
+
+setup-test: system install
+	@bash scripts/setup-profile.sh test
+
+# ---- the two commands -----------------------------------------------------
+demo: setup-demo
+	@bash scripts/load-demo-data.sh
+	@echo
+	@echo "Casa Urban Data: http://127.0.0.1:$(PORT)  (sysadmin API token in $(CASA_VAR)/demo/sysadmin-token)"
+	@echo
+	@source $(CASA_VAR)/demo/env.sh && $(VENV)/bin/ckan -c $$CKAN_INI run --host 127.0.0.1 --port $(PORT) --disable-reloader
+
+test: setup-test
+	@$(MAKE) --no-print-directory test-ckan test-pipelines
+
+test-ckan:
+	@source $(CASA_VAR)/test/env.sh && $(PY) -m pytest --ckan-ini=$$CKAN_INI tests/ckanext tests/docker
+
+test-pipelines:
+	@source $(CASA_VAR)/test/env.sh && $(PY) -m pytest -p no:ckan -p no:ckan_fixtures tests/pipelines
+
+# ---- benchmarks (print figures; never timed tests) -------------------------
+BENCHES += bench-search
+bench: $(BENCHES)
+
+bench-search: setup-test
+	@source $(CASA_VAR)/test/env.sh && CASA_DB_PREFIX=casa_bench $(PY) bench/search_bench.py
+
+lint:
+	@$(VENV)/bin/ruff check ckanext-casa pipelines tests bench scripts

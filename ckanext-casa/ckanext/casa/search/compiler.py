@@ -1,0 +1,287 @@
+"""Compile CKAN's Solr-syntax search parameters into SQL.
+
+``q`` and ``fq`` are parsed with luqum (a Lucene query parser) and every
+node becomes a boolean SQL expression with bind parameters: typed columns
+for the common fields, JSONB containment for any other field, and
+``tsquery`` matches over the weighted ``search_vector`` for text fields.
+Free-text ``q`` (CKAN sends it with ``defType=dismax`` when it holds no
+colon) is split into words and phrases the way dismax reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from luqum import tree
+from luqum.exceptions import ParseError
+from luqum.parser import parser as lucene_parser
+
+from ckanext.casa.normalize import tokens
+from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
+
+
+class QuerySyntaxError(ValueError):
+    """The query cannot be understood; the message says where."""
+
+
+# Text fields and the tsvector weights that hold them (see documents.py).
+TEXT_FIELDS = {
+    "text": "",
+    "title": "A",
+    "notes": "C",
+    "res_name": "D",
+    "res_description": "D",
+    "author": "D",
+    "maintainer": "D",
+}
+SORT_COLUMNS = {
+    "metadata_modified": "d.metadata_modified",
+    "metadata_created": "d.metadata_created",
+    "title_string": "d.title_sort",
+    "name": "d.name",
+    "id": "d.id",
+}
+_FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_DATE_MATH = re.compile(r"^NOW(?:([+-])(\d+)(DAYS?|HOURS?|MONTHS?|YEARS?))?(?:/DAY)?$")
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+@dataclass
+class SqlBuilder:
+    """Collects bind parameters while expressions are built."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    rank_queries: list[str] = field(default_factory=list)
+
+    def bind(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+
+def _unescape(value: str) -> str:
+    return _UNESCAPE.sub(r"\1", value)
+
+
+def _check_field(name: str) -> str:
+    if not _FIELD_NAME.match(name):
+        raise QuerySyntaxError(f"Invalid field name: {name!r}")
+    return name
+
+
+def _tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
+    """Words joined as a phrase (``<->``), each restricted to ``weights``."""
+    suffix = (":" + weights if weights else "") + ("*" if prefix else "")
+    if prefix and not weights:
+        suffix = ":*"
+    elif prefix:
+        suffix = f":*{weights}"
+    quoted = [f"'{w}'{suffix}" for w in words]
+    return " <-> ".join(quoted) if len(quoted) > 1 else quoted[0]
+
+
+class Compiler:
+    def __init__(self, builder: SqlBuilder, rank: bool) -> None:
+        self.b = builder
+        self.rank = rank
+
+    # -- text ---------------------------------------------------------------
+    def _text_match(self, value: str, weights: str, prefix: bool = False) -> str:
+        words = tokens(value)
+        if not words:
+            return "FALSE"
+        ts = _tsquery_text(words, weights, prefix)
+        param = self.b.bind(ts)
+        expr = f"to_tsquery('simple', {param})"
+        if self.rank:
+            self.b.rank_queries.append(expr)
+        return f"(d.search_vector @@ {expr})"
+
+    # -- terms --------------------------------------------------------------
+    def term(self, name: str | None, value: str, phrase: bool = False) -> str:
+        name = name or "text"
+        if name == "*" and value == "*":
+            return "TRUE"
+        _check_field(name)
+        if name in TEXT_FIELDS:
+            if not phrase and value == "*":
+                return "TRUE" if name == "text" else self._exists(name)
+            prefix = not phrase and value.endswith("*") and "*" not in value[:-1]
+            return self._text_match(value.rstrip("*") if prefix else value, TEXT_FIELDS[name], prefix)
+        if not phrase and value == "*":
+            return self._exists(name)
+        if not phrase and ("*" in value or "?" in value):
+            return self._like(name, value)
+        if name in SCALAR_COLUMNS:
+            return f"(d.{name} = {self.b.bind(value)})"
+        if name in ARRAY_COLUMNS:
+            return f"(d.{name} @> ARRAY[{self.b.bind(value)}]::text[])"
+        # Any other field: the JSONB copy, as a string or inside a list.
+        key = self.b.bind(name)
+        val = self.b.bind(value)
+        return (
+            f"(d.doc @> jsonb_build_object({key}::text, {val}::text)"
+            f" OR d.doc @> jsonb_build_object({key}::text, jsonb_build_array({val}::text))"
+            f" OR (d.doc ->> {key}::text) = {val}::text)"
+        )
+
+    def _exists(self, name: str) -> str:
+        if name in SCALAR_COLUMNS:
+            return f"(d.{name} IS NOT NULL AND d.{name} <> '')"
+        if name in ARRAY_COLUMNS:
+            return f"(cardinality(d.{name}) > 0)"
+        return f"(d.doc ? {self.b.bind(name)}::text)"
+
+    def _like(self, name: str, value: str) -> str:
+        pattern = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = self.b.bind(pattern.replace("*", "%").replace("?", "_"))
+        if name in SCALAR_COLUMNS:
+            return f"(d.{name} LIKE {pattern})"
+        if name in ARRAY_COLUMNS:
+            return f"EXISTS (SELECT 1 FROM unnest(d.{name}) v WHERE v LIKE {pattern})"
+        return f"((d.doc ->> {self.b.bind(name)}::text) LIKE {pattern})"
+
+    def _range(self, name: str, node: tree.Range) -> str:
+        _check_field(name)
+        low, high = (self._bound(v) for v in (node.low, node.high))
+        if name in SCALAR_COLUMNS:
+            column = f"d.{name}"
+            as_number = False
+        else:
+            column = f"(d.doc -> {self.b.bind(name)}::text)"
+            as_number = all(isinstance(v, (int, float)) for v in (low, high) if v is not None)
+        parts = []
+        for bound, inclusive, ops in ((low, node.include_low, (">=", ">")), (high, node.include_high, ("<=", "<"))):
+            if bound is None:
+                continue
+            op = ops[0] if inclusive else ops[1]
+            if name in SCALAR_COLUMNS:
+                parts.append(f"{column} {op} {self.b.bind(str(bound))}")
+            elif as_number:
+                parts.append(f"{column} {op} to_jsonb({self.b.bind(bound)}::numeric)")
+            else:
+                parts.append(f"{column} {op} to_jsonb({self.b.bind(str(bound))}::text)")
+        return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
+
+    @staticmethod
+    def _bound(item: Any) -> Any:
+        value = _unescape(str(item.value if hasattr(item, "value") else item)).strip('"')
+        if value == "*":
+            return None
+        match = _DATE_MATH.match(value)
+        if match:
+            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            if match.group(1):
+                amount = int(match.group(2)) * (1 if match.group(1) == "+" else -1)
+                unit = match.group(3).rstrip("S")
+                days = {"DAY": 1, "HOUR": 1 / 24, "MONTH": 30, "YEAR": 365}[unit]
+                now += dt.timedelta(days=amount * days)
+            return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return int(value)
+        except ValueError:
+            pass
+        try:
+            return float(value)
+        except ValueError:
+            return value
+
+    # -- tree ---------------------------------------------------------------
+    def node(self, node: tree.Item, name: str | None = None) -> str:
+        if isinstance(node, tree.SearchField):
+            return self.node(node.expr, node.name)
+        if isinstance(node, (tree.Group, tree.FieldGroup)):
+            return self.node(node.expr, name)
+        if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
+            return "(" + " AND ".join(self.node(c, name) for c in node.children) + ")"
+        if isinstance(node, tree.OrOperation):
+            return "(" + " OR ".join(self.node(c, name) for c in node.children) + ")"
+        if isinstance(node, tree.Plus):
+            return self.node(node.a, name)
+        if isinstance(node, (tree.Prohibit, tree.Not)):
+            saved, self.rank = self.rank, False
+            try:
+                return f"(NOT COALESCE({self.node(node.a, name)}, FALSE))"
+            finally:
+                self.rank = saved
+        if isinstance(node, tree.Boost):
+            return self.node(node.expr, name)
+        if isinstance(node, (tree.Fuzzy, tree.Proximity)):
+            return self.node(node.term, name)
+        if isinstance(node, tree.Phrase):
+            return self.term(name, _unescape(node.value[1:-1]), phrase=True)
+        if isinstance(node, tree.Word):
+            return self.term(name, _unescape(node.value))
+        if isinstance(node, tree.Range):
+            return self._range(name or "text", node)
+        raise QuerySyntaxError(f"Unsupported query syntax: {str(node)!r}")
+
+
+def compile_lucene(text: str, builder: SqlBuilder, rank: bool = False) -> str:
+    """Compile a Lucene/Solr query (``q`` with fields, or an ``fq``)."""
+    text = text.strip()
+    if not text:
+        return "TRUE"
+    if "{!" in text:
+        raise QuerySyntaxError("Local parameters are not supported")
+    try:
+        parsed = lucene_parser.parse(text)
+    except (ParseError, ValueError, TypeError) as error:
+        raise QuerySyntaxError(f"Cannot parse {text!r}: {error}") from None
+    return Compiler(builder, rank).node(parsed)
+
+
+_DISMAX_TERM = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
+
+
+def compile_free_text(text: str, builder: SqlBuilder) -> str:
+    """Compile free text the way dismax reads it: every word or quoted phrase
+    is required (CKAN sends ``q.op=AND``), ``-word`` excludes; an unbalanced
+    quote is ignored rather than an error."""
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    required: list[str] = []
+    excluded: list[str] = []
+    for match in _DISMAX_TERM.finditer(text):
+        sign = match.group(1) or match.group(3)
+        chunk = match.group(2) if match.group(2) is not None else match.group(4)
+        words = tokens(chunk)
+        if not words:
+            continue
+        (excluded if sign == "-" else required).append(_tsquery_text(words, ""))
+    if not required and not excluded:
+        return "TRUE"
+    parts = [f"({r})" for r in required] + [f"!({e})" for e in excluded]
+    param = builder.bind(" & ".join(parts))
+    expr = f"to_tsquery('simple', {param})"
+    if required:
+        builder.rank_queries.append(expr)
+    return f"(d.search_vector @@ {expr})"
+
+
+def compile_sort(sort: str, has_rank: bool) -> str:
+    """Compile ``sort`` ("score desc, metadata_modified desc")."""
+    clauses = []
+    for item in (s.strip() for s in (sort or "").split(",")):
+        if not item:
+            continue
+        pieces = item.split()
+        if len(pieces) != 2 or pieces[1].lower() not in ("asc", "desc"):
+            raise QuerySyntaxError(f"Unknown sort order: {item!r}")
+        name, direction = pieces[0], pieces[1].upper()
+        if name == "score" or name == "rank":
+            if has_rank:
+                clauses.append(f"score {direction}")
+            continue
+        if name in SORT_COLUMNS:
+            clauses.append(f"{SORT_COLUMNS[name]} {direction} NULLS LAST")
+        elif _FIELD_NAME.match(name):
+            key = name.replace("'", "")
+            clauses.append(f"(d.doc -> '{key}') {direction} NULLS LAST")
+        else:
+            raise QuerySyntaxError(f"Unknown sort order: {item!r}")
+    clauses.append("d.id ASC")
+    return ", ".join(clauses)

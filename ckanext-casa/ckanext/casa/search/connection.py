@@ -1,0 +1,258 @@
+"""A pysolr-compatible connection that stores and searches in PostgreSQL.
+
+CKAN's search code (``ckan.lib.search.index`` and ``.query``) talks to Solr
+through the object ``make_connection()`` returns, with four calls: ``add``,
+``delete``, ``commit`` and ``search``. This class answers those calls from
+the catalogue database, so all of CKAN's own indexing and query-building
+code runs unchanged and only the transport differs.
+
+Writes go through ``model.Session``: the search rows are written in the same
+transaction as the dataset itself, so a failed write leaves neither a
+catalogue row without its search document nor the reverse.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Iterable
+
+import pysolr
+import sqlalchemy as sa
+
+from ckan import model
+from ckan.lib.search.common import SearchQueryError
+
+from ckanext.casa.search import compiler
+from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS, document_row
+
+log = logging.getLogger(__name__)
+
+_DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort", "doc")
+_UPSERT_DOCUMENT = sa.text(
+    "INSERT INTO casa_search_document ("
+    + ", ".join(_DOC_COLUMNS)
+    + ", search_vector) VALUES ("
+    + ", ".join(f"CAST(:{c} AS jsonb)" if c == "doc" else f":{c}" for c in _DOC_COLUMNS)
+    + ", setweight(to_tsvector('simple', :text_A), 'A')"
+    " || setweight(to_tsvector('simple', :text_B), 'B')"
+    " || setweight(to_tsvector('simple', :text_C), 'C')"
+    " || setweight(to_tsvector('simple', :text_D), 'D'))"
+    " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
+    + ", search_vector = EXCLUDED.search_vector"
+)
+_UPSERT_PAYLOAD = sa.text(
+    "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
+    " VALUES (:id, :data_dict, :validated_data_dict)"
+    " ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,"
+    " validated_data_dict = EXCLUDED.validated_data_dict"
+)
+
+
+class Results:
+    """The part of ``pysolr.Results`` that CKAN reads."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]):
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if v]
+
+
+def _int(value: Any, name: str, default: int) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(f"Invalid {name!r}: {value!r} is not an integer") from None
+
+
+class PostgresConnection:
+    """Drop-in for ``pysolr.Solr`` backed by the catalogue database."""
+
+    url = "postgresql (ckanext-casa search backend)"
+
+    # -- writes ---------------------------------------------------------------
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None, **_: Any) -> None:
+        rows = [document_row(doc) for doc in docs]
+        if not rows:
+            return
+        try:
+            session = model.Session
+            session.execute(_UPSERT_DOCUMENT, rows)
+            session.execute(_UPSERT_PAYLOAD, rows)
+        except sa.exc.SQLAlchemyError as error:
+            # pysolr.SolrError is what CKAN turns into SearchIndexError.
+            raise pysolr.SolrError(f"PostgreSQL search index write failed: {error}") from error
+
+    def delete(self, id: str | None = None, q: str | None = None, commit: bool | None = None, **_: Any) -> None:
+        builder = compiler.SqlBuilder()
+        if id is not None:
+            where = f"d.id = {builder.bind(id)}"
+        elif q:
+            try:
+                where = compiler.compile_lucene(q, builder)
+            except compiler.QuerySyntaxError as error:
+                raise pysolr.SolrError(str(error)) from error
+        else:
+            raise pysolr.SolrError("delete needs an id or a query")
+        model.Session.execute(
+            sa.text(f"DELETE FROM casa_search_document d WHERE {where}"), builder.params
+        )
+
+    def commit(self, **_: Any) -> None:
+        # Only called outside write transactions (index rebuild and clear).
+        model.Session.commit()
+
+    def optimize(self, **_: Any) -> None:
+        model.Session.execute(sa.text("ANALYZE casa_search_document"))
+
+    # -- reads ----------------------------------------------------------------
+    def search(self, q: str | None = None, search_handler: str | None = None, **params: Any) -> Results:
+        builder = compiler.SqlBuilder()
+        try:
+            where = self._where(q or "*:*", params, builder)
+            has_rank = bool(builder.rank_queries)
+            order = compiler.compile_sort(params.get("sort") or "", has_rank)
+        except compiler.QuerySyntaxError as error:
+            raise SearchQueryError(str(error)) from None
+        rows = _int(params.get("rows"), "rows", 10)
+        start = _int(params.get("start"), "start", 0)
+        if rows < 0 or start < 0:
+            raise SearchQueryError("'rows' and 'start' must not be negative")
+
+        session = model.Session
+        hits = session.execute(
+            sa.text(f"SELECT count(*) FROM casa_search_document d WHERE {where}"), builder.params
+        ).scalar_one()
+        docs: list[dict[str, Any]] = []
+        if rows and hits > start:
+            docs = self._page(where, order, builder, rows, start, params.get("fl"))
+        facets: dict[str, Any] = {"facet_fields": {}}
+        if str(params.get("facet", "true")).lower() == "true":
+            facets["facet_fields"] = self._facets(where, builder, params)
+        return Results(docs, hits, facets)
+
+    def _where(self, q: str, params: dict[str, Any], builder: compiler.SqlBuilder) -> str:
+        q = q.strip()
+        if q in ("", "*:*", '""', "''"):
+            q_sql = "TRUE"
+        elif ":" not in q and params.get("defType", "lucene") != "edismax":
+            q_sql = compiler.compile_free_text(q, builder)
+        else:
+            try:
+                q_sql = compiler.compile_lucene(q, builder, rank=True)
+            except compiler.QuerySyntaxError:
+                if "{!" in q:
+                    raise
+                # Solr's dismax forgives what its Lucene parser would not.
+                q_sql = compiler.compile_free_text(q, builder)
+        clauses = [q_sql]
+        for fq in _as_list(params.get("fq")) + _as_list(params.get("fq_list")):
+            clauses.append(compiler.compile_lucene(fq, builder))
+        return " AND ".join(f"({c})" for c in clauses)
+
+    def _page(
+        self,
+        where: str,
+        order: str,
+        builder: compiler.SqlBuilder,
+        rows: int,
+        start: int,
+        fl: Any,
+    ) -> list[dict[str, Any]]:
+        fields = (fl if isinstance(fl, str) else " ".join(fl or [])).replace(",", " ").split()
+        if not fields or "*" in fields:
+            fields = ["*", "data_dict", "validated_data_dict"]
+        score = (
+            "ts_rank(d.search_vector, " + " || ".join(builder.rank_queries) + ")"
+            if builder.rank_queries
+            else "0.0"
+        )
+        payload_wanted = [f for f in ("data_dict", "validated_data_dict") if f in fields]
+        params = dict(builder.params, _limit=rows, _offset=start)
+        page = model.Session.execute(
+            sa.text(
+                f"SELECT d.id, d.doc, {score} AS score FROM casa_search_document d"
+                f" WHERE {where} ORDER BY {order} LIMIT :_limit OFFSET :_offset"
+            ),
+            params,
+        ).all()
+        payloads: dict[str, Any] = {}
+        if payload_wanted and page:
+            payloads = {
+                r.id: r
+                for r in model.Session.execute(
+                    sa.text(
+                        "SELECT id, data_dict, validated_data_dict FROM casa_search_payload"
+                        " WHERE id = ANY(:ids)"
+                    ),
+                    {"ids": [r.id for r in page]},
+                )
+            }
+        docs = []
+        for row in page:
+            source = dict(row.doc)
+            source["score"] = float(row.score)
+            doc = source if "*" in fields else {f: source[f] for f in fields if f in source}
+            for name in payload_wanted:
+                payload = payloads.get(row.id)
+                if payload is not None:
+                    doc[name] = getattr(payload, name)
+            docs.append(doc)
+        return docs
+
+    def _facets(self, where: str, builder: compiler.SqlBuilder, params: dict[str, Any]) -> dict[str, list[Any]]:
+        names = _as_list(params.get("facet.field"))
+        if isinstance(params.get("facet.field"), str) and params["facet.field"].startswith("["):
+            names = json.loads(params["facet.field"])
+        limit = _int(params.get("facet.limit"), "facet.limit", 50)
+        mincount = _int(params.get("facet.mincount"), "facet.mincount", 1)
+        result: dict[str, list[Any]] = {}
+        for name in names:
+            if not compiler._FIELD_NAME.match(name):
+                raise SearchQueryError(f"Invalid facet field: {name!r}")
+            if name in SCALAR_COLUMNS:
+                source, value = "", f"d.{name}"
+            elif name in ARRAY_COLUMNS:
+                source, value = f", unnest(d.{name}) AS v(value)", "v.value"
+            else:
+                key = builder.bind(name)
+                source = (
+                    ", jsonb_array_elements_text(CASE jsonb_typeof(d.doc -> "
+                    f"{key}::text) WHEN 'array' THEN d.doc -> {key}::text "
+                    f"ELSE jsonb_build_array(d.doc -> {key}::text) END) AS v(value)"
+                )
+                value = "v.value"
+            sql = (
+                f"SELECT {value} AS value, count(*) AS n FROM casa_search_document d{source}"
+                f" WHERE {where} AND {value} IS NOT NULL AND {value} <> ''"
+                f" GROUP BY 1 HAVING count(*) >= :_mincount ORDER BY 2 DESC, 1"
+            )
+            query_params = dict(builder.params, _mincount=mincount)
+            if limit >= 0:
+                sql += " LIMIT :_limit"
+                query_params["_limit"] = limit
+            counts = model.Session.execute(sa.text(sql), query_params).all()
+            result[name] = [item for row in counts for item in (row.value, row.n)]
+        return result
+
+
+def make_connection(decode_dates: bool = True) -> PostgresConnection:
+    """Replacement for ``ckan.lib.search.common.make_connection``."""
+    return PostgresConnection()

@@ -1,0 +1,129 @@
+"""Turn the document CKAN builds for Solr into rows of our search tables.
+
+``ckan.lib.search.index.PackageSearchIndex.index_package`` flattens a
+dataset into a Solr document (tags, groups, organization, resource fields,
+extras at the top level, permission labels). We keep CKAN's work and only
+store it differently: typed columns for the fields that are filtered and
+faceted on most, a JSONB copy for every other field, and a weighted
+tsvector of folded text for free-text search.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ckanext.casa.normalize import fold
+
+SCALAR_COLUMNS = (
+    "id",
+    "site_id",
+    "name",
+    "state",
+    "capacity",
+    "dataset_type",
+    "owner_org",
+    "organization",
+    "license_id",
+    "metadata_created",
+    "metadata_modified",
+)
+ARRAY_COLUMNS = ("groups", "tags", "res_format", "permission_labels")
+PAYLOAD_FIELDS = ("data_dict", "validated_data_dict")
+
+# Fields whose values are identifiers, URLs or dates: searchable by field,
+# never as free text.
+_NOT_TEXT = {
+    "id",
+    "site_id",
+    "index_id",
+    "owner_org",
+    "creator_user_id",
+    "metadata_created",
+    "metadata_modified",
+    "state",
+    "capacity",
+    "type",
+    "dataset_type",
+    "entity_type",
+    "permission_labels",
+    "res_url",
+    "urls",
+    "url",
+    "res_type",
+    "private",
+    "num_resources",
+    "num_tags",
+    "isopen",
+    "license_url",
+    "title_string",
+}
+# Free-text weights, as CKAN's Solr query fields: name^4 title^4 tags^2
+# groups^2 text.
+_WEIGHT_A = ("name", "title")
+_WEIGHT_B = ("tags", "groups", "organization")
+_WEIGHT_C = ("notes",)
+# A part longer than this adds nothing to ranking and slows indexing.
+_MAX_PART = 200_000
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None and v != ""]
+    return [str(value)]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [v if isinstance(v, (str, int, float, bool)) else str(v) for v in value]
+    return str(value)
+
+
+def _text(values: list[str]) -> str:
+    return fold(" ".join(values))[:_MAX_PART]
+
+
+def _weighted_parts(doc: dict[str, Any]) -> dict[str, str]:
+    parts: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    for key, value in doc.items():
+        if key in PAYLOAD_FIELDS or key in _NOT_TEXT or key.endswith("_date"):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, list, tuple)):
+            continue
+        if key in _WEIGHT_A or key.startswith("title_"):
+            weight = "A"
+        elif key in _WEIGHT_B:
+            weight = "B"
+        elif key in _WEIGHT_C or key.startswith("notes_"):
+            weight = "C"
+        elif key.startswith("extras_") and key[7:] in doc:
+            continue  # the same extra is also at the top level
+        else:
+            weight = "D"
+        parts[weight].extend(_as_list(value))
+    return {w: _text(v) for w, v in parts.items()}
+
+
+def document_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """Return the bind parameters of one document's rows."""
+    row: dict[str, Any] = {}
+    for column in SCALAR_COLUMNS:
+        value = doc.get(column)
+        row[column] = None if value is None else str(value)
+    for column in ARRAY_COLUMNS:
+        row[column] = _as_list(doc.get(column))
+    title = doc.get("title") or doc.get("name") or ""
+    row["title_sort"] = str(title).strip().casefold()
+    row["doc"] = json.dumps(
+        {k: _jsonable(v) for k, v in doc.items() if k not in PAYLOAD_FIELDS},
+        ensure_ascii=False,
+    )
+    for weight, text in _weighted_parts(doc).items():
+        row[f"text_{weight}"] = text
+    for field in PAYLOAD_FIELDS:
+        row[field] = doc.get(field)
+    return row

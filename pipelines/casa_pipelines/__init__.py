@@ -1,0 +1,1 @@
+"""Casa Urban Data pipelines: extract, validate, stage, release, publish."""
