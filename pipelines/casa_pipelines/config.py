@@ -1,0 +1,39 @@
+"""One typed configuration object for the pipelines, read from the
+environment (``var/<profile>/env.sh`` sets it) and the CKAN ini."""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not say where the databases are."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    datastore_url: str
+    ckan_ini: Path | None
+    catalogue_url: str | None
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        ini = os.environ.get("CKAN_INI")
+        ckan_ini = Path(ini) if ini else None
+        catalogue_url = None
+        datastore_url = os.environ.get("CASA_DATASTORE_URL")
+        if ckan_ini and ckan_ini.exists():
+            parser = configparser.RawConfigParser(strict=False)
+            parser.read(ckan_ini)
+            section = parser["app:main"]
+            catalogue_url = section.get("sqlalchemy.url")
+            datastore_url = datastore_url or section.get("ckan.datastore.write_url")
+        if not datastore_url:
+            raise ConfigError(
+                "No datastore database configured: source var/<profile>/env.sh "
+                "(written by `make demo` or `make test`) or set CASA_DATASTORE_URL."
+            )
+        return cls(datastore_url=datastore_url, ckan_ini=ckan_ini, catalogue_url=catalogue_url)
