@@ -61,6 +61,11 @@ class SqlBuilder:
         self.params[name] = value
         return f":{name}"
 
+    def text(self, value: Any) -> str:
+        """A text bind parameter. ``CAST`` and not ``::text``: SQLAlchemy's
+        ``text()`` does not see ``:name`` as a parameter when ``::`` follows."""
+        return f"CAST({self.bind(value)} AS text)"
+
 
 def _unescape(value: str) -> str:
     return _UNESCAPE.sub(r"\1", value)
@@ -118,14 +123,14 @@ class Compiler:
         if name in SCALAR_COLUMNS:
             return f"(d.{name} = {self.b.bind(value)})"
         if name in ARRAY_COLUMNS:
-            return f"(d.{name} @> ARRAY[{self.b.bind(value)}]::text[])"
+            return f"(d.{name} @> ARRAY[{self.b.text(value)}])"
         # Any other field: the JSONB copy, as a string or inside a list.
-        key = self.b.bind(name)
-        val = self.b.bind(value)
+        key = self.b.text(name)
+        val = self.b.text(value)
         return (
-            f"(d.doc @> jsonb_build_object({key}::text, {val}::text)"
-            f" OR d.doc @> jsonb_build_object({key}::text, jsonb_build_array({val}::text))"
-            f" OR (d.doc ->> {key}::text) = {val}::text)"
+            f"(d.doc @> jsonb_build_object({key}, {val})"
+            f" OR d.doc @> jsonb_build_object({key}, jsonb_build_array({val}))"
+            f" OR (d.doc ->> {key}) = {val})"
         )
 
     def _exists(self, name: str) -> str:
@@ -133,7 +138,7 @@ class Compiler:
             return f"(d.{name} IS NOT NULL AND d.{name} <> '')"
         if name in ARRAY_COLUMNS:
             return f"(cardinality(d.{name}) > 0)"
-        return f"(d.doc ? {self.b.bind(name)}::text)"
+        return f"(d.doc ? {self.b.text(name)})"
 
     def _like(self, name: str, value: str) -> str:
         pattern = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -142,7 +147,7 @@ class Compiler:
             return f"(d.{name} LIKE {pattern})"
         if name in ARRAY_COLUMNS:
             return f"EXISTS (SELECT 1 FROM unnest(d.{name}) v WHERE v LIKE {pattern})"
-        return f"((d.doc ->> {self.b.bind(name)}::text) LIKE {pattern})"
+        return f"((d.doc ->> {self.b.text(name)}) LIKE {pattern})"
 
     def _range(self, name: str, node: tree.Range) -> str:
         _check_field(name)
@@ -151,7 +156,7 @@ class Compiler:
             column = f"d.{name}"
             as_number = False
         else:
-            column = f"(d.doc -> {self.b.bind(name)}::text)"
+            column = f"(d.doc -> {self.b.text(name)})"
             as_number = all(isinstance(v, (int, float)) for v in (low, high) if v is not None)
         parts = []
         for bound, inclusive, ops in ((low, node.include_low, (">=", ">")), (high, node.include_high, ("<=", "<"))):
@@ -161,9 +166,9 @@ class Compiler:
             if name in SCALAR_COLUMNS:
                 parts.append(f"{column} {op} {self.b.bind(str(bound))}")
             elif as_number:
-                parts.append(f"{column} {op} to_jsonb({self.b.bind(bound)}::numeric)")
+                parts.append(f"{column} {op} to_jsonb(CAST({self.b.bind(bound)} AS numeric))")
             else:
-                parts.append(f"{column} {op} to_jsonb({self.b.bind(str(bound))}::text)")
+                parts.append(f"{column} {op} to_jsonb({self.b.text(str(bound))})")
         return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
 
     @staticmethod

@@ -232,11 +232,11 @@ class PostgresConnection:
             elif name in ARRAY_COLUMNS:
                 source, value = f", unnest(d.{name}) AS v(value)", "v.value"
             else:
-                key = builder.bind(name)
+                key = builder.text(name)
                 source = (
                     ", jsonb_array_elements_text(CASE jsonb_typeof(d.doc -> "
-                    f"{key}::text) WHEN 'array' THEN d.doc -> {key}::text "
-                    f"ELSE jsonb_build_array(d.doc -> {key}::text) END) AS v(value)"
+                    f"{key}) WHEN 'array' THEN d.doc -> {key} "
+                    f"ELSE jsonb_build_array(d.doc -> {key}) END) AS v(value)"
                 )
                 value = "v.value"
             sql = (
