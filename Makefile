@@ -51,8 +51,11 @@ test-pipelines:
 BENCHES += bench-search
 bench: $(BENCHES)
 
-bench-search: setup-test
-	@source $(CASA_VAR)/test/env.sh && CASA_DB_PREFIX=casa_bench $(PY) bench/search_bench.py
+# Benchmarks use databases of their own (prefix casa_bench).
+BENCH_VAR := $(CASA_VAR)/bench
+bench-search: system install
+	@CASA_VAR=$(BENCH_VAR) CASA_DB_PREFIX=casa_bench bash scripts/setup-profile.sh test
+	@source $(BENCH_VAR)/test/env.sh && $(PY) bench/search_bench.py
 
 lint:
 	@$(VENV)/bin/ruff check ckanext-casa pipelines tests bench scripts

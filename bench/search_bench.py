@@ -1,0 +1,289 @@
+"""Benchmark of the PostgreSQL search backend (``make bench-search``).
+
+Loads 10,000 then 100,000 generated datasets (catalogue rows inserted in
+bulk, then indexed through CKAN's own ``PackageSearchIndex.index_package``
+and our connection, in batches) and measures ``package_search`` over HTTP
+(gunicorn, 2 workers) with 4 concurrent clients. Prints p50/p99 per query
+kind and writes them to ``bench/results/search.json``.
+
+This is a benchmark, not a test: it asserts nothing and prints figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "search.json"
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
+REQUESTS_PER_KIND = int(os.environ.get("BENCH_REQUESTS", "200"))
+CLIENTS = 4
+PORT = int(os.environ.get("BENCH_PORT", "5077"))
+
+FR_WORDS = (
+    "population ménages école collège lycée santé hôpital transport tramway bus "
+    "stationnement déchets collecte propreté éclairage voirie espaces verts parc jardin "
+    "pollution qualité air eau assainissement culture théâtre bibliothèque musée tourisme "
+    "hôtel sécurité marché commerce emploi activité logement habitat recensement "
+    "arrondissement préfecture commune équipement sport stade piscine mosquée"
+).split()
+AR_WORDS = (
+    "السكان الأسر المدرسة الثانوية الصحة المستشفى النقل الترامواي الحافلة ركن النفايات "
+    "النظافة الإنارة الطرق المساحات الخضراء الحديقة التلوث جودة الهواء الماء التطهير "
+    "الثقافة المسرح المكتبة المتحف السياحة الفندق الأمن السوق التجارة الشغل السكن "
+    "الإحصاء المقاطعة العمالة الجماعة التجهيزات الرياضة الملعب المسبح المسجد"
+).split()
+PLACES = [
+    "Anfa", "Maârif", "Sidi Belyout", "Aïn Chock", "Hay Hassani", "Sidi Bernoussi",
+    "Ben M'Sick", "Moulay Rachid", "Al Fida", "Mers Sultan", "Aïn Sebaâ", "Hay Mohammadi",
+    "Roches Noires", "Sidi Moumen", "Sbata", "Sidi Othmane",
+]
+FORMATS = ["CSV", "XLSX", "GeoJSON", "JSON", "Parquet", "PDF"]
+LICENSES = ["cc-by", "odc-odbl", "cc-zero", "other-open"]
+ORGS = [f"org-{i:02d}" for i in range(20)]
+GROUPS = [
+    "administration-participation", "interet-general", "mobilite",
+    "services-urbains", "environnement", "territoire-population",
+]
+
+
+def log(message: str) -> None:
+    print(f"[bench-search] {message}", flush=True)
+
+
+def load_ckan(ini: str):
+    from ckan.cli import CKANConfigLoader
+    from ckan.config.middleware import make_app
+
+    return make_app(CKANConfigLoader(ini).get_config())
+
+
+def ensure_orgs_and_groups() -> dict[str, str]:
+    import ckan.plugins.toolkit as tk
+
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    context = {"user": site["name"], "ignore_auth": True}
+    ids = {}
+    for name in ORGS:
+        try:
+            ids[name] = tk.get_action("organization_show")(dict(context), {"id": name})["id"]
+        except tk.ObjectNotFound:
+            ids[name] = tk.get_action("organization_create")(
+                dict(context), {"name": name, "title": f"Organisation {name}"}
+            )["id"]
+    for name in GROUPS:
+        try:
+            tk.get_action("group_show")(dict(context), {"id": name})
+        except tk.ObjectNotFound:
+            tk.get_action("group_create")(dict(context), {"name": name, "title": name})
+    return ids
+
+
+def make_dataset(rng: random.Random, index: int, org_ids: dict[str, str]) -> dict:
+    org = rng.choice(ORGS)
+    place = rng.choice(PLACES)
+    fr = rng.sample(FR_WORDS, 4)
+    ar = rng.sample(AR_WORDS, 3)
+    when = dt.datetime(2018, 1, 1) + dt.timedelta(minutes=rng.randrange(4_000_000))
+    tags = [{"name": t} for t in rng.sample(FR_WORDS, 3)]
+    resources = [
+        {"name": f"{fr[0]} {place} {year}", "description": " ".join(ar), "format": rng.choice(FORMATS),
+         "url": f"https://data.example.invalid/{index}/{year}"}
+        for year in rng.sample(range(2004, 2025), rng.randint(1, 3))
+    ]
+    pkg = {
+        "id": str(uuid.UUID(int=rng.getrandbits(128))),
+        "name": f"jeu-{index:06d}",
+        "title": f"{fr[0].capitalize()} et {fr[1]} – {place} ({' '.join(ar[:2])})",
+        "notes": f"{' '.join(fr)} {place}. {' '.join(ar)}.",
+        "state": "active",
+        "private": False,
+        "type": "dataset",
+        "owner_org": org_ids[org],
+        "organization": {"name": org, "id": org_ids[org], "title": f"Organisation {org}"},
+        "license_id": rng.choice(LICENSES),
+        "metadata_created": when.isoformat(),
+        "metadata_modified": (when + dt.timedelta(days=rng.randrange(300))).isoformat(),
+        "tags": tags,
+        "groups": [{"name": g} for g in rng.sample(GROUPS, rng.randint(1, 2))],
+        "resources": resources,
+        "extras": [],
+        "num_resources": len(resources),
+        "num_tags": len(tags),
+    }
+    return pkg
+
+
+class BufferedConnection:
+    """Collects the documents CKAN's indexer sends and writes them through
+    the backend's connection in batches (one statement per batch)."""
+
+    def __init__(self) -> None:
+        from ckanext.casa.search.connection import PostgresConnection
+
+        self.inner = PostgresConnection()
+        self.buffer: list[dict] = []
+
+    def add(self, docs, commit=None, **_):
+        self.buffer.extend(docs)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.inner.add(self.buffer)
+            self.buffer = []
+
+
+def bulk_load(count: int, start: int, org_ids: dict[str, str]) -> float:
+    import sqlalchemy as sa
+    from ckan import model
+    from ckan.lib.search import index as search_index
+
+    rng = random.Random(20261122 + start)
+    buffered = BufferedConnection()
+    original = search_index.make_connection
+    search_index.make_connection = lambda *a, **k: buffered
+    indexer = search_index.PackageSearchIndex()
+    began = time.perf_counter()
+    try:
+        for offset in range(0, count, 2000):
+            batch = [make_dataset(rng, start + offset + i, org_ids) for i in range(min(2000, count - offset))]
+            model.Session.execute(
+                sa.text(
+                    "INSERT INTO package (id, name, title, notes, state, type, owner_org, private,"
+                    " license_id, metadata_created, metadata_modified)"
+                    " VALUES (:id, :name, :title, :notes, :state, :type, :owner_org, :private,"
+                    " :license_id, :metadata_created, :metadata_modified)"
+                ),
+                [{k: p[k] for k in ("id", "name", "title", "notes", "state", "type", "owner_org",
+                                    "private", "license_id", "metadata_created", "metadata_modified")}
+                 for p in batch],
+            )
+            model.Session.flush()
+            for pkg in batch:
+                indexer.index_package(dict(pkg, with_custom_schema=pkg))
+            buffered.flush()
+            model.Session.commit()
+            log(f"  indexed {start + offset + len(batch):,} datasets")
+    finally:
+        search_index.make_connection = original
+    model.Session.execute(sa.text("ANALYZE casa_search_document"))
+    model.Session.commit()
+    return time.perf_counter() - began
+
+
+def queries(rng: random.Random) -> dict[str, list[dict]]:
+    facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
+    return {
+        "french_text": [{"q": " ".join(rng.sample(FR_WORDS, 2)).replace("é", "e")} for _ in range(50)],
+        "arabic_text": [{"q": rng.choice(AR_WORDS).replace("أ", "ا")} for _ in range(50)],
+        "facets": [{"q": rng.choice(["", rng.choice(FR_WORDS)]), "facet.field": facets, "facet.limit": 50}
+                   for _ in range(50)],
+        "fq_organization": [{"fq": f"organization:{rng.choice(ORGS)}"} for _ in range(50)],
+        "sort_modified": [{"sort": "metadata_modified desc", "start": rng.randrange(0, 200)} for _ in range(50)],
+    }
+
+
+def measure(base: str, kind: str, params_list: list[dict]) -> dict:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    todo = list(range(REQUESTS_PER_KIND))
+    errors = []
+
+    def client(seed: int) -> None:
+        session = requests.Session()
+        rng = random.Random(seed)
+        while True:
+            with lock:
+                if not todo:
+                    return
+                todo.pop()
+            params = rng.choice(params_list)
+            began = time.perf_counter()
+            response = session.get(f"{base}/api/3/action/package_search", params=params, timeout=60)
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                if response.status_code != 200:
+                    errors.append(response.status_code)
+                latencies.append(elapsed)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 1),
+    }
+
+
+def serve(ini: str) -> subprocess.Popen:
+    env = dict(os.environ, CKAN_INI=ini)
+    process = subprocess.Popen(
+        [sys.prefix + "/bin/gunicorn", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
+         "--threads", "2", "--chdir", str(ROOT / "docker"), "--log-level", "warning", "wsgi:application"],
+        env=env,
+    )
+    for _ in range(120):
+        try:
+            if requests.get(f"http://127.0.0.1:{PORT}/api/3/action/status_show", timeout=2).ok:
+                return process
+        except requests.RequestException:
+            time.sleep(0.5)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    ini = os.environ["CKAN_INI"]
+    app = load_ckan(ini)
+    results: dict = {"clients": CLIENTS, "requests_per_kind": REQUESTS_PER_KIND, "sizes": {}}
+    with app._wsgi_app.test_request_context():
+        import sqlalchemy as sa
+        from ckan import model
+
+        model.Session.execute(sa.text("TRUNCATE casa_search_document CASCADE"))
+        model.Session.execute(sa.text("DELETE FROM package WHERE name LIKE 'jeu-%'"))
+        model.Session.commit()
+        org_ids = ensure_orgs_and_groups()
+        loaded = 0
+        for size in SIZES:
+            log(f"loading {size - loaded:,} datasets (total {size:,})")
+            seconds = bulk_load(size - loaded, loaded, org_ids)
+            loaded = size
+            server = serve(ini)
+            try:
+                base = f"http://127.0.0.1:{PORT}"
+                rng = random.Random(7)
+                figures = {"load_seconds": round(seconds, 1)}
+                for kind, params in queries(rng).items():
+                    measure(base, kind, params[:5])  # warm-up
+                    figures[kind] = measure(base, kind, params)
+                    log(f"{size:>7,} {kind:<16} p50 {figures[kind]['p50_ms']:>7} ms"
+                        f"  p99 {figures[kind]['p99_ms']:>7} ms  errors {figures[kind]['errors']}")
+                results["sizes"][str(size)] = figures
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2))
+    log(f"written {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
