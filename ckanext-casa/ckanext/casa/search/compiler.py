@@ -10,7 +10,6 @@ colon) is split into words and phrases the way dismax reads it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,8 @@ from luqum.exceptions import ParseError
 from luqum.parser import parser as lucene_parser
 
 from ckanext.casa.normalize import tokens
+from ckanext.casa.search import dates
+from ckanext.casa.search.dates import DATE_COLUMNS
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
 
 
@@ -45,7 +46,6 @@ SORT_COLUMNS = {
     "id": "d.id",
 }
 _FIELD_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-_DATE_MATH = re.compile(r"^NOW(?:([+-])(\d+)(DAYS?|HOURS?|MONTHS?|YEARS?))?(?:/DAY)?$")
 _UNESCAPE = re.compile(r"\\(.)")
 
 
@@ -120,6 +120,11 @@ class Compiler:
             return self._exists(name)
         if not phrase and ("*" in value or "?" in value):
             return self._like(name, value)
+        if name in DATE_COLUMNS:
+            try:
+                value = dates.canonical(value)
+            except dates.DateSyntaxError as error:
+                raise QuerySyntaxError(str(error)) from None
         if name in SCALAR_COLUMNS:
             return f"(d.{name} = {self.b.bind(value)})"
         if name in ARRAY_COLUMNS:
@@ -151,13 +156,13 @@ class Compiler:
 
     def _range(self, name: str, node: tree.Range) -> str:
         _check_field(name)
-        low, high = (self._bound(v) for v in (node.low, node.high))
+        as_date = name in DATE_COLUMNS
+        low, high = (self._bound(v, as_date) for v in (node.low, node.high))
         if name in SCALAR_COLUMNS:
             column = f"d.{name}"
-            as_number = False
         else:
             column = f"(d.doc -> {self.b.text(name)})"
-            as_number = all(isinstance(v, (int, float)) for v in (low, high) if v is not None)
+        as_number = all(isinstance(v, (int, float)) for v in (low, high) if v is not None)
         parts = []
         for bound, inclusive, ops in ((low, node.include_low, (">=", ">")), (high, node.include_high, ("<=", "<"))):
             if bound is None:
@@ -172,19 +177,20 @@ class Compiler:
         return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
 
     @staticmethod
-    def _bound(item: Any) -> Any:
+    def _bound(item: Any, as_date: bool) -> Any:
         value = _unescape(str(item.value if hasattr(item, "value") else item)).strip('"')
         if value == "*":
             return None
-        match = _DATE_MATH.match(value)
-        if match:
-            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-            if match.group(1):
-                amount = int(match.group(2)) * (1 if match.group(1) == "+" else -1)
-                unit = match.group(3).rstrip("S")
-                days = {"DAY": 1, "HOUR": 1 / 24, "MONTH": 30, "YEAR": 365}[unit]
-                now += dt.timedelta(days=amount * days)
-            return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if as_date or dates.looks_like_date(value):
+            try:
+                moment = dates.evaluate(value)
+            except dates.DateSyntaxError as error:
+                if as_date:
+                    raise QuerySyntaxError(str(error)) from None
+                return value
+            # Our own date columns hold the canonical form; fields copied
+            # from CKAN's document (``*_date`` extras) keep Solr's form.
+            return dates.canonical(moment) if as_date else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         try:
             return int(value)
         except ValueError:

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from ckanext.casa.normalize import fold
+from ckanext.casa.search import dates
 
 SCALAR_COLUMNS = (
     "id",
@@ -114,10 +115,18 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
     for column in SCALAR_COLUMNS:
         value = doc.get(column)
         row[column] = None if value is None else str(value)
+    for column in dates.DATE_COLUMNS:
+        if row[column]:
+            try:
+                row[column] = dates.canonical(row[column])
+            except dates.DateSyntaxError:
+                pass  # kept as given: still stored, only range order may suffer
     for column in ARRAY_COLUMNS:
         row[column] = _as_list(doc.get(column))
     title = doc.get("title") or doc.get("name") or ""
-    row["title_sort"] = str(title).strip().casefold()
+    # Folded like search text so that "École" sorts among the E's, not after
+    # "Zones" as a byte order would put it.
+    row["title_sort"] = fold(str(title))
     row["doc"] = json.dumps(
         {k: _jsonable(v) for k, v in doc.items() if k not in PAYLOAD_FIELDS},
         ensure_ascii=False,
