@@ -1,0 +1,83 @@
+"""CSV text -> Table, with the delimiter declared or detected, every cell
+kept as the exact text read (no missing-value guessing, no type inference)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from casa_pipelines.errors import SourceError
+from casa_pipelines.extract.table import Table
+
+DELIMITERS = ",;\t|"
+MAX_LINE_CHARS = 1 << 20  # longer lines are a missing newline or a corrupt export
+_NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
+
+
+def sniff_delimiter(text: str, name: str) -> str:
+    """Pick the delimiter that splits the first lines into the same number of
+    cells (> 1); refuse when no candidate does, rather than guess."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        return ","
+    best: tuple[int, int, str] | None = None
+    for delim in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delim)]
+        if counts[0] < 2:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0])
+        key = (consistent, counts[0], delim)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    # No candidate splits the header: a one-column file, or an unknown
+    # delimiter that _check_delimiter reports.
+    return best[2] if best else ","
+
+
+def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None) -> Table:
+    if not text.strip():
+        raise SourceError(f"{name} est vide : aucun en-tête ni ligne de données.",
+                          f"{name} is empty: no header and no data rows.")
+    long_line = re.search(r"[^\n]{%d}" % (MAX_LINE_CHARS + 1), text)
+    if long_line:
+        line = text.count("\n", 0, long_line.start()) + 1
+        raise SourceError(
+            f"{name} : la ligne {line} dépasse {MAX_LINE_CHARS:,} caractères ; fin de ligne manquante "
+            "ou export corrompu.".replace(",", " "),
+            f"{name}: line {line} is longer than {MAX_LINE_CHARS:,} characters; a missing line break "
+            "or a corrupt export.",
+        )
+    delim = delimiter or sniff_delimiter(text, name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    rows: list[list[str]] = []
+    try:
+        header = next(reader)
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise SourceError(
+            f"{name} : CSV mal formé vers la ligne {reader.line_num} ({exc}) ; vérifiez les guillemets : "
+            "une cellule ouverte par \" doit être refermée.",
+            f"{name}: malformed CSV near line {reader.line_num} ({exc}); check the quotes: a cell "
+            "opened with \" must be closed.",
+        ) from None
+    _check_delimiter(header, delim, name, declared=delimiter is not None)
+    return Table(name=name, header=header, rows=rows, row_numbers=list(range(2, len(rows) + 2)),
+                 format="csv", encoding=encoding, delimiter=delim)
+
+
+def _check_delimiter(header: list[str], delim: str, name: str, *, declared: bool) -> None:
+    if len(header) != 1:
+        return
+    for other in DELIMITERS:
+        if other != delim and other in header[0]:
+            how = "déclaré" if declared else "détecté"
+            raise SourceError(
+                f"{name} : l'en-tête n'a qu'une colonne avec le séparateur {how} « {delim} » "
+                f"({_NAMES[delim]}) mais contient des « {other} » ({_NAMES[other]}) : "
+                f"déclarez source.delimiter: \"{other}\" ou ré-exportez le fichier.",
+                f"{name}: the header has a single column with the {'declared' if declared else 'detected'} "
+                f"delimiter '{delim}' but contains '{other}': declare source.delimiter: \"{other}\" "
+                "or export the file again.",
+            )

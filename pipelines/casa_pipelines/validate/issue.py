@@ -1,0 +1,28 @@
+"""One problem found in the data, wherever it was found."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Row-level and header error types, named as frictionless names them.
+HEADER_TYPES = ("blank-header", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label")
+ROW_TYPES = ("blank-row", "primary-key")
+CELL_TYPES = ("extra-cell", "missing-cell", "type-error", "constraint-error", "unique-error")
+
+
+@dataclass(frozen=True)
+class Issue:
+    type: str  # e.g. "type-error", "expectation-failed", "referential-unknown-code"
+    row: int | None = None  # frictionless row number (header is 1); None for table-wide problems
+    field_number: int | None = None
+    field_name: str | None = None
+    value: str | None = None
+    note: str = ""  # machine detail: the broken constraint, the expectation type...
+    check: str = "table-schema"  # which layer found it: table-schema, suite, referential, geometry
+
+    def triple(self) -> tuple[int | None, int | None, str]:
+        return (self.row, self.field_number, self.type)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
