@@ -1,1 +1,0 @@
-"""Source adapters: each turns a source into rows of its référentiel's Table Schema."""
