@@ -14,10 +14,8 @@ def main() -> None:
 
 def _register() -> None:
     # Each area of the pipelines adds its own command group here.
-    try:
-        from casa_pipelines.referentials.cli import referentials
-    except ImportError:
-        return
+    from casa_pipelines.referentials.cli import referentials
+
     main.add_command(referentials)
 
 

