@@ -6,10 +6,13 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.casa import cli
+from ckanext.casa.logic import auth, referential_catalog
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
+@tk.blanket.actions(referential_catalog.get_actions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
 class CasaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IClick)

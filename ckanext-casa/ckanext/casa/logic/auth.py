@@ -1,0 +1,19 @@
+"""Auth of the casa actions: the référentiels are public reference data."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from ckan.types import AuthResult, Context, DataDict
+
+
+@tk.auth_allow_anonymous_access
+def casa_referential_read(context: Context, data_dict: DataDict) -> AuthResult:
+    return {"success": True}
+
+
+def get_auth_functions() -> dict:
+    return {
+        name: casa_referential_read
+        for name in ("casa_referential_list", "casa_referential_show", "casa_referential_diff",
+                     "casa_unit_show", "casa_unit_search", "casa_unit_history")
+    }
