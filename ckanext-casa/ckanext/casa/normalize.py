@@ -47,7 +47,14 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text))
     # Combining marks: Latin accents, Arabic harakat, and the hamza above or
     # below that NFKD splits off alef, waw and yaa.
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Format characters (soft hyphen, zero-width joiners, the right-to-left
+    # marks that Arabic text copied from the web carries) are invisible:
+    # they must not split a word.
+    stripped = "".join(
+        c
+        for c in decomposed
+        if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     stripped = stripped.translate(_TRANSLATE).casefold()
     return _SEPARATORS.sub(" ", stripped).strip()
 

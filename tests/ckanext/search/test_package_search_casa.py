@@ -197,9 +197,16 @@ def _set_modified(name: str, when: dt.datetime) -> None:
     stamp = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     model.Session.execute(
         sa.text(
-            "UPDATE casa_search_document SET metadata_modified = :s,"
-            " doc = jsonb_set(doc, '{metadata_modified}', to_jsonb(CAST(:s AS text)))"
-            " WHERE name = :n"
+            "UPDATE casa_search_document SET metadata_modified = :s WHERE name = :n"
+        ),
+        {"s": stamp, "n": name},
+    )
+    # The JSONB copy lives in casa_search_content (migration 0002).
+    model.Session.execute(
+        sa.text(
+            "UPDATE casa_search_content c"
+            " SET doc = jsonb_set(c.doc, '{metadata_modified}', to_jsonb(CAST(:s AS text)))"
+            " FROM casa_search_document d WHERE d.id = c.id AND d.name = :n"
         ),
         {"s": stamp, "n": name},
     )

@@ -203,6 +203,10 @@ class Compiler:
     # -- tree ---------------------------------------------------------------
     def node(self, node: tree.Item, name: str | None = None) -> str:
         if isinstance(node, tree.SearchField):
+            if name is not None:
+                # "title: +state:x" parses as a field inside a field; Solr
+                # refuses it, and so do we rather than guess.
+                raise QuerySyntaxError(f"Field {node.name!r} inside field {name!r}")
             return self.node(node.expr, node.name)
         if isinstance(node, (tree.Group, tree.FieldGroup)):
             return self.node(node.expr, name)
@@ -243,6 +247,14 @@ def compile_lucene(text: str, builder: SqlBuilder, rank: bool = False) -> str:
     except (ParseError, ValueError, TypeError) as error:
         raise QuerySyntaxError(f"Cannot parse {text!r}: {error}") from None
     return Compiler(builder, rank).node(parsed)
+
+
+_FIELD_PREFIX = re.compile(r"[\w.]+:")
+
+
+def strip_field_names(text: str) -> str:
+    """Drop ``name:`` prefixes, for a fielded query that did not parse."""
+    return _FIELD_PREFIX.sub(" ", text)
 
 
 _DISMAX_TERM = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')

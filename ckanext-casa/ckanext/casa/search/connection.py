@@ -28,19 +28,31 @@ from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS, documen
 
 log = logging.getLogger(__name__)
 
-_DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort", "doc")
+_DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort",)
 _UPSERT_DOCUMENT = sa.text(
     "INSERT INTO casa_search_document ("
     + ", ".join(_DOC_COLUMNS)
-    + ", search_vector) VALUES ("
-    + ", ".join(f"CAST(:{c} AS jsonb)" if c == "doc" else f":{c}" for c in _DOC_COLUMNS)
-    + ", setweight(to_tsvector('simple', :text_A), 'A')"
+    + ") VALUES ("
+    + ", ".join(f":{c}" for c in _DOC_COLUMNS)
+    + ") ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
+)
+_UPSERT_CONTENT = sa.text(
+    "INSERT INTO casa_search_content (id, doc, search_vector) VALUES"
+    " (:id, CAST(:doc AS jsonb),"
+    " setweight(to_tsvector('simple', :text_A), 'A')"
     " || setweight(to_tsvector('simple', :text_B), 'B')"
     " || setweight(to_tsvector('simple', :text_C), 'C')"
     " || setweight(to_tsvector('simple', :text_D), 'D'))"
-    " ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
-    + ", search_vector = EXCLUDED.search_vector"
+    " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc,"
+    " search_vector = EXCLUDED.search_vector"
+)
+# What queries read, as one relation ``d``. The LEFT JOIN on the content
+# table's primary key is removed by PostgreSQL's planner when a query uses
+# only typed columns, so facet counts, totals and sorts scan the narrow table.
+_SOURCE = (
+    "(SELECT n.*, c.doc, c.search_vector FROM casa_search_document n"
+    " LEFT JOIN casa_search_content c ON c.id = n.id) d"
 )
 _UPSERT_PAYLOAD = sa.text(
     "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
@@ -73,6 +85,14 @@ def _as_list(value: Any) -> list[str]:
     return [v for v in value if v]
 
 
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, (list, tuple)):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def _int(value: Any, name: str, default: int) -> int:
     if value is None or value == "":
         return default
@@ -95,6 +115,7 @@ class PostgresConnection:
         try:
             session = model.Session
             session.execute(_UPSERT_DOCUMENT, rows)
+            session.execute(_UPSERT_CONTENT, rows)
             session.execute(_UPSERT_PAYLOAD, rows)
         except sa.exc.SQLAlchemyError as error:
             # pysolr.SolrError is what CKAN turns into SearchIndexError.
@@ -112,7 +133,11 @@ class PostgresConnection:
         else:
             raise pysolr.SolrError("delete needs an id or a query")
         model.Session.execute(
-            sa.text(f"DELETE FROM casa_search_document d WHERE {where}"), builder.params
+            sa.text(
+                "DELETE FROM casa_search_document WHERE id IN"
+                f" (SELECT d.id FROM {_SOURCE} WHERE {where})"
+            ),
+            builder.params,
         )
 
     def commit(self, **_: Any) -> None:
@@ -125,6 +150,12 @@ class PostgresConnection:
     # -- reads ----------------------------------------------------------------
     def search(self, q: str | None = None, search_handler: str | None = None, **params: Any) -> Results:
         builder = compiler.SqlBuilder()
+        # PostgreSQL text cannot hold NUL, and the driver refuses it with a
+        # plain ValueError (a server error); Solr drops it as well.
+        q = _without_nul(q)
+        for key in ("fq", "fq_list"):
+            if key in params:
+                params[key] = _without_nul(params[key])
         try:
             where = self._where(q or "*:*", params, builder)
             has_rank = bool(builder.rank_queries)
@@ -138,7 +169,7 @@ class PostgresConnection:
 
         session = model.Session
         hits = session.execute(
-            sa.text(f"SELECT count(*) FROM casa_search_document d WHERE {where}"), builder.params
+            sa.text(f"SELECT count(*) FROM {_SOURCE} WHERE {where}"), builder.params
         ).scalar_one()
         docs: list[dict[str, Any]] = []
         if rows and hits > start:
@@ -155,13 +186,17 @@ class PostgresConnection:
         elif ":" not in q and params.get("defType", "lucene") != "edismax":
             q_sql = compiler.compile_free_text(q, builder)
         else:
+            ranked = len(builder.rank_queries)
             try:
                 q_sql = compiler.compile_lucene(q, builder, rank=True)
             except compiler.QuerySyntaxError:
                 if "{!" in q:
                     raise
-                # Solr's dismax forgives what its Lucene parser would not.
-                q_sql = compiler.compile_free_text(q, builder)
+                # Solr's dismax forgives what its Lucene parser would not:
+                # search the words, without the half-parsed query's ranking
+                # and without the field names ("title:(rivers" -> "rivers").
+                del builder.rank_queries[ranked:]
+                q_sql = compiler.compile_free_text(compiler.strip_field_names(q), builder)
         clauses = [q_sql]
         for fq in _as_list(params.get("fq")) + _as_list(params.get("fq_list")):
             clauses.append(compiler.compile_lucene(fq, builder))
@@ -188,7 +223,7 @@ class PostgresConnection:
         params = dict(builder.params, _limit=rows, _offset=start)
         page = model.Session.execute(
             sa.text(
-                f"SELECT d.id, d.doc, {score} AS score FROM casa_search_document d"
+                f"SELECT d.id, d.doc, {score} AS score FROM {_SOURCE}"
                 f" WHERE {where} ORDER BY {order} LIMIT :_limit OFFSET :_offset"
             ),
             params,
@@ -240,7 +275,7 @@ class PostgresConnection:
                 )
                 value = "v.value"
             sql = (
-                f"SELECT {value} AS value, count(*) AS n FROM casa_search_document d{source}"
+                f"SELECT {value} AS value, count(*) AS n FROM {_SOURCE}{source}"
                 f" WHERE {where} AND {value} IS NOT NULL AND {value} <> ''"
                 f" GROUP BY 1 HAVING count(*) >= :_mincount ORDER BY 2 DESC, 1"
             )
