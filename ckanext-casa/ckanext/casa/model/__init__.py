@@ -5,6 +5,10 @@ with the core tables; they are created by the alembic migrations in
 ``migration/casa``, never by ``create_all``.
 """
 
-from ckanext.casa.model.search_tables import search_document, search_payload
+from ckanext.casa.model.search_tables import (
+    search_content,
+    search_document,
+    search_payload,
+)
 
-__all__ = ["search_document", "search_payload"]
+__all__ = ["search_content", "search_document", "search_payload"]

@@ -1,8 +1,9 @@
 """Tables of the PostgreSQL search backend.
 
-One narrow table holds what queries filter, facet, rank and sort on, so that
-scans stay small; the JSON payloads that ``package_search`` returns live in a
-second table and are read only for the rows of the requested page.
+One narrow table holds the typed columns that queries filter, facet and sort
+on, so that scans stay small; a second holds the JSONB copy of every field
+and the tsvector; the JSON payloads that ``package_search`` returns live in a
+third and are read only for the rows of the requested page.
 """
 
 from __future__ import annotations
@@ -31,6 +32,19 @@ search_document = sa.Table(
     sa.Column("title_sort", sa.UnicodeText),
     sa.Column("metadata_created", sa.UnicodeText),
     sa.Column("metadata_modified", sa.UnicodeText),
+)
+
+# The JSONB copy of every field and the weighted tsvector: read only by
+# queries that match text or non-typed fields (see migration 0002).
+search_content = sa.Table(
+    "casa_search_content",
+    meta.metadata,
+    sa.Column(
+        "id",
+        sa.UnicodeText,
+        sa.ForeignKey("casa_search_document.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     sa.Column("doc", pg.JSONB, nullable=False),
     sa.Column("search_vector", pg.TSVECTOR, nullable=False),
 )
