@@ -1,21 +1,128 @@
 """The steward CLI ``casa``: a thin layer that parses arguments, calls the
 pipeline stages, renders reports and progress with rich, and maps each
-``PipelineError`` to one clear message and a documented exit code."""
+``PipelineError`` to one clear message and a documented exit code.
+
+Exit codes: 0 valid/done, 1 data not valid, 2 bad arguments, 3 unreadable or
+unsafe source file, 4 wrong dataset definition, schema, suite or missing
+référentiel, 5 staging/publication failed, 70 internal error (a bug).
+"""
 
 from __future__ import annotations
 
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
 import click
+from rich.console import Console
+
+from casa_pipelines import config
+from casa_pipelines.errors import EXIT_INTERNAL, EXIT_SPEC, PipelineError, SpecError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=__doc__.split("\n\n")[1])
 def main() -> None:
     """Casa Urban Data: load, validate, publish and roll back data."""
 
 
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def guarded(func: F) -> F:
+    """One clear line and an exit code for every failure, never a traceback
+    (unless CASA_DEBUG=1, for whoever fixes the bug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang", "fr")
+        try:
+            return func(*args, **kwargs)
+        except PipelineError as exc:
+            prefix = "Error" if lang == "en" else "Erreur"
+            _fail(f"{prefix}: {exc.message(lang)}" if lang == "en" else f"{prefix} : {exc.message(lang)}", exc.exit_code)
+        except config.ConfigError:
+            _fail("Error: no datastore database configured; source var/<profile>/env.sh or set "
+                  "CASA_DATASTORE_URL." if lang == "en" else
+                  "Erreur : aucune base datastore configurée ; sourcez var/<profil>/env.sh ou définissez "
+                  "CASA_DATASTORE_URL.", EXIT_SPEC)
+        except MemoryError:
+            _fail("Erreur : mémoire insuffisante pour ce fichier ; découpez-le." if lang != "en"
+                  else "Error: not enough memory for this file; split it.", EXIT_INTERNAL)
+        except Exception as exc:
+            if config.debug():
+                raise
+            what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            _fail(f"Internal error (a bug, please report it): {what}. Run with CASA_DEBUG=1 for details."
+                  if lang == "en" else
+                  f"Erreur interne (un bogue, merci de le signaler) : {what}. CASA_DEBUG=1 pour le détail.",
+                  EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _spec(dataset: str) -> Any:
+    from casa_pipelines.spec import find_spec, load_spec
+
+    path = Path(dataset)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return load_spec(path)
+    if "/" in dataset or not dataset.strip():
+        raise SpecError(f"Jeu de données « {dataset} » : donnez un nom (slug) ou un fichier .yaml existant.",
+                        f"Dataset '{dataset}': give a slug or an existing .yaml file.")
+    return find_spec(dataset, config.datasets_dir())
+
+
+@main.command("validate")
+@click.argument("dataset")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--encoding", help="Encoding of the file (e.g. cp1256) when it cannot be detected.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--no-referentials", is_flag=True, help="Skip the référentiel check (recorded in the report).")
+@guarded
+def validate_command(dataset: str, file: Path, fmt: str, lang: str, encoding: str | None, output: Path | None,
+                     no_referentials: bool) -> None:
+    """Validate FILE against DATASET's schema, suite and référentiels.
+
+    Exits 0 if the file is valid, 1 if not (the report says what and where).
+    """
+    from casa_pipelines.extract import extract
+    from casa_pipelines.validate import validate
+    from casa_pipelines.validate.referential_check import PostgresReferential
+
+    spec = _spec(dataset)
+    console = Console(stderr=True)
+    with console.status("Lecture du fichier…" if lang == "fr" else "Reading the file…"):
+        table = extract(file, spec.source, encoding=encoding)
+    lookup = None
+    if spec.referentials and not no_referentials:
+        lookup = PostgresReferential(config.Settings.from_env().datastore_url)
+    with console.status("Validation…"):
+        report = validate(table, spec, referential=lookup)
+    if spec.referentials and no_referentials:
+        report.checks.append("referential:skipped")
+    rendered = {"text": lambda: report.to_text(lang, color=output is None and sys.stdout.isatty()),
+                "json": lambda: report.to_json(lang), "html": lambda: report.to_html(lang)}[fmt]()
+    if output:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=not rendered.endswith("\n"))
+    sys.exit(0 if report.valid else 1)
+
+
 def _register() -> None:
     # Each area of the pipelines adds its own command group here.
-    from casa_pipelines.referentials.cli import referentials
-
+    try:
+        from casa_pipelines.referentials.cli import referentials
+    except ImportError:
+        return
     main.add_command(referentials)
 
 

@@ -20,7 +20,7 @@ class Settings:
     catalogue_url: str | None
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         ini = os.environ.get("CKAN_INI")
         ckan_ini = Path(ini) if ini else None
         catalogue_url = None
@@ -37,3 +37,14 @@ class Settings:
                 "(written by `make demo` or `make test`) or set CASA_DATASTORE_URL."
             )
         return cls(datastore_url=datastore_url, ckan_ini=ckan_ini, catalogue_url=catalogue_url)
+
+
+def datasets_dir() -> Path:
+    """Where ``datasets/<slug>.yaml`` live: ``CASA_DATASETS_DIR``, else the
+    ``datasets/`` folder of the current directory."""
+    return Path(os.environ.get("CASA_DATASETS_DIR") or Path.cwd() / "datasets")
+
+
+def debug() -> bool:
+    """``CASA_DEBUG=1`` lets unexpected exceptions show their traceback."""
+    return os.environ.get("CASA_DEBUG", "") not in ("", "0")

@@ -56,7 +56,7 @@ class ValidationFailed(PipelineError):
 
     exit_code = EXIT_INVALID
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: Report) -> None:
         n = len(report.issues)
         super().__init__(
             f"Les données ne sont pas valides : {n} problème(s) trouvé(s).",

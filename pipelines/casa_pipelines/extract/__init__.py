@@ -17,7 +17,7 @@ from casa_pipelines.extract.table import Table
 from casa_pipelines.extract.xlsx_reader import read_xlsx
 from casa_pipelines.spec import SourceSpec
 
-__all__ = ["Table", "extract", "extract_bytes", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "Table", "extract", "extract_bytes"]
 
 MAX_FILE_BYTES = 2 << 30
 _SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx",

@@ -48,6 +48,8 @@ def check_binary(data: bytes, name: str) -> None:
 def decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, str]:
     """Return (text, encoding). Declared encodings are applied strictly."""
     if declared:
+        if codecs.lookup(declared).name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            data = data[3:]  # a BOM is no content: never let it into the first label
         try:
             return data.decode(declared), codecs.lookup(declared).name
         except UnicodeDecodeError as exc:

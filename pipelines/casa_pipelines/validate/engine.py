@@ -111,7 +111,13 @@ def _arrow(table: Table, width: int) -> pa.Table:
     return pa.table(columns)
 
 
-def validate_table(table: Table, schema: CompiledSchema) -> list[Issue]:
+FORMULA_RE = r"^[=+\-@][ ]*[A-Za-z_.]+[ ]*\("
+
+
+def validate_table(table: Table, schema: CompiledSchema, *, formulas: bool = False) -> list[Issue]:
+    """Table Schema issues, as frictionless reports them; with ``formulas``,
+    also text cells that a spreadsheet would run as a formula (not a
+    frictionless check, so off when comparing engines)."""
     issues = header_issues(table.header, schema.fields)
     fields = _expected_fields(table.header, schema)
     n = len(fields)
@@ -140,6 +146,9 @@ def validate_table(table: Table, schema: CompiledSchema) -> list[Issue]:
             queries.append(f"SELECT _row, {i}, 'constraint-error', {c}, {lit(cname)} FROM cells "
                            f"WHERE {live} AND v{i} IS NOT NULL AND ({sql})")
         queries.append(f"SELECT _row, {i}, 'missing-cell', NULL, '' FROM cells WHERE {live} AND _width < {i}")
+        if formulas and f.type in ("string", "any"):
+            queries.append(f"SELECT _row, {i}, 'formula-cell', {c}, '' FROM cells "
+                           f"WHERE {live} AND regexp_matches({c}, {lit(FORMULA_RE)})")
         if f.unique:
             # Not masked by blank rows: frictionless adds key errors after row processing.
             queries.append(f"SELECT _row, {i}, 'unique-error', {c}, 'unique' FROM (SELECT _row, {c}, v{i}, "
@@ -178,9 +187,28 @@ def _extra_cells(con: duckdb.DuckDBPyConnection, table: Table, n: int) -> list[I
 
 _RANK = {t: i for i, t in enumerate(("blank-header", "extra-label", "missing-label", "blank-label",
                                      "duplicate-label", "incorrect-label", "blank-row", "type-error",
-                                     "constraint-error", "extra-cell", "missing-cell", "unique-error",
+                                     "constraint-error", "formula-cell", "extra-cell", "missing-cell", "unique-error",
                                      "primary-key"))}
 
 
 def _order(issue: Issue) -> tuple[int, int, int]:
     return (issue.row or 0, issue.field_number or 0, _RANK.get(issue.type, 99))
+
+
+def typed_arrow(table: Table, schema: CompiledSchema) -> pa.Table:
+    """The table with each schema field cast to its type (NULL where blank or
+    invalid), named by field: what expectation suites and staging consume."""
+    fields = schema.fields[: len(table.header)]
+    con = duckdb.connect()
+    con.register("src", _arrow(table, len(fields)))
+    cols = ["_row"]
+    for i, f in enumerate(fields, start=1):
+        c = f"c{i}"
+        miss = ", ".join(lit(m) for m in f.missing_values) or "NULL"
+        cf = f.on(c)
+        cols.append(f"(CASE WHEN _width >= {i} AND {c} NOT IN ({miss}) AND {cf.valid_sql} "
+                    f"THEN {cf.value_sql} END) AS \"{f.name.replace(chr(34), chr(34) * 2)}\"")
+    # HUGEINT has no Arrow type: integers outside BIGINT are left NULL (already reported).
+    out = con.sql(f"SELECT {', '.join(cols)} FROM src").to_arrow_table()
+    con.close()
+    return out

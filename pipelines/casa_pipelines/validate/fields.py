@@ -64,8 +64,8 @@ class CompiledField:
     required: bool = False
     unique: bool = False
 
-    def on(self, column: str) -> "CompiledField":
-        fmt = lambda s: s.replace("{c}", column)  # noqa: E731
+    def on(self, column: str) -> CompiledField:
+        fmt = lambda s: s.replace("{c}", column)
         return CompiledField(self.name, self.type, self.descriptor, self.missing_values, fmt(self.valid_sql),
                              fmt(self.value_sql), [(n, fmt(s)) for n, s in self.constraints],
                              self.required, self.unique)
@@ -121,7 +121,7 @@ def _date_sql(fmt: str, name: str) -> tuple[str, str]:
     if fmt != "default":
         pattern, groups = _strptime_regex(fmt, name)
     t = _digits("{c}")
-    part = lambda k: f"TRY_CAST(trim(regexp_extract({t}, {lit(pattern)}, {groups[k]})) AS INTEGER)"  # noqa: E731
+    part = lambda k: f"TRY_CAST(trim(regexp_extract({t}, {lit(pattern)}, {groups[k]})) AS INTEGER)"
     year = part("Y") if "Y" in groups else f"(CASE WHEN {part('y')} < 69 THEN 2000 ELSE 1900 END + {part('y')})"
     ok = (f"(regexp_full_match({t}, {lit(pattern)}) AND {year} >= 1 AND "
           f"{part('d')} <= dayofmonth(last_day(make_date({year}, {part('m')}, 1))))")

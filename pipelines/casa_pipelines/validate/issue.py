@@ -20,6 +20,9 @@ class Issue:
     value: str | None = None
     note: str = ""  # machine detail: the broken constraint, the expectation type...
     check: str = "table-schema"  # which layer found it: table-schema, suite, referential, geometry
+    # Checks outside the Table Schema word their own hints.
+    hint_fr: str = ""
+    hint_en: str = ""
 
     def triple(self) -> tuple[int | None, int | None, str]:
         return (self.row, self.field_number, self.type)

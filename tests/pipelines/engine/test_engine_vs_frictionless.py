@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from casa_pipelines.extract import extract
 from casa_pipelines.validate.engine import compile_schema, validate_table
 from casa_pipelines.validate.reference import frictionless_triples, sort_triples

@@ -1,0 +1,85 @@
+"""Referential integrity: each code must be valid in the territorial
+référentiel as of the record's date.
+
+The checker depends only on the ``ReferentialLookup`` protocol (a set of
+(code, date) pairs in, the invalid ones out); ``PostgresReferential`` is the
+real implementation over ``referentials.unit``, owned by the référentiels
+package, and says clearly when that table is not loaded yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+import psycopg
+
+from casa_pipelines.errors import ReferentialNotLoaded
+from casa_pipelines.extract.table import Table
+from casa_pipelines.spec import ReferentialSpec
+from casa_pipelines.validate.issue import Issue
+
+Pair = tuple[str, dt.date]
+
+
+class ReferentialLookup(Protocol):
+    def invalid(self, pairs: set[Pair]) -> set[Pair]:
+        """Return the pairs whose code was not valid on that date."""
+
+
+class PostgresReferential:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def invalid(self, pairs: set[Pair]) -> set[Pair]:
+        if not pairs:
+            return set()
+        with psycopg.connect(self.url) as conn:
+            if conn.execute("SELECT to_regclass('referentials.unit')").fetchone() == (None,):
+                raise ReferentialNotLoaded(
+                    "Le référentiel territorial n'est pas chargé (table referentials.unit absente) : "
+                    "chargez-le d'abord avec `casa referentials load`.",
+                    "The territorial référentiel is not loaded (no referentials.unit table): "
+                    "load it first with `casa referentials load`.")
+            if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM referentials.unit)").fetchone() == (True,):
+                raise ReferentialNotLoaded("Le référentiel territorial est vide (referentials.unit).",
+                                           "The territorial référentiel is empty (referentials.unit).")
+            codes = sorted(pairs)
+            rows = conn.execute(
+                """SELECT p.code, p.on_date FROM unnest(%s::text[], %s::date[]) AS p(code, on_date)
+                   WHERE NOT EXISTS (SELECT 1 FROM referentials.unit u WHERE u.code = p.code
+                     AND u.valid_from <= p.on_date AND (u.valid_to IS NULL OR p.on_date < u.valid_to))""",
+                ([c for c, _ in codes], [d for _, d in codes]),
+            ).fetchall()
+        return {(code, day) for code, day in rows}
+
+
+def referential_issues(table: Table, spec: ReferentialSpec, lookup: ReferentialLookup) -> list[Issue]:
+    """Issues for codes unknown on their record's date. Rows whose date
+    cannot be read are left to the Table Schema's own type errors."""
+    position = {name: i for i, name in enumerate(table.header)}
+    wanted = [c for c in spec.columns if c in position]
+    date_at = position.get(spec.date_column) if spec.date_column else None
+    per_row: list[tuple[int, str, str, dt.date]] = []
+    for number, cells in zip(table.row_numbers, table.rows):
+        day = spec.date
+        if date_at is not None:
+            try:
+                day = dt.date.fromisoformat(cells[date_at]) if date_at < len(cells) else None
+            except ValueError:
+                day = None
+        if day is None:
+            continue
+        for column in wanted:
+            i = position[column]
+            code = cells[i] if i < len(cells) else ""
+            if code:
+                per_row.append((number, column, code, day))
+    bad = lookup.invalid({(code, day) for _, _, code, day in per_row})
+    return [Issue("referential-unknown-code", number, position[column] + 1, column, code, spec.columns[column],
+                  "referential",
+                  f"Code « {code} » inconnu du référentiel ({spec.columns[column]}) au {day.isoformat()} : "
+                  "vérifiez le code ou la date (ancien code renuméroté ?).",
+                  f"Code '{code}' is not in the référentiel ({spec.columns[column]}) on {day.isoformat()}: "
+                  "check the code or the date (an old, renumbered code?).")
+            for number, column, code, day in per_row if (code, day) in bad]
