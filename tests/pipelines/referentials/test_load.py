@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 from casa_pipelines.referentials import load, validate
 from casa_pipelines.referentials.errors import ValidationFailed
 
@@ -83,3 +84,25 @@ def test_suite_catches_a_missing_parent_and_a_bad_code_shape(loaded, territorial
     messages = " ".join(e.message for e in report.errors)
     assert "Code de commune" in messages and "06.181.03" in messages
     assert "Le parent d'une commune" in messages
+
+
+def test_themes_follow_the_ckan_groups(engine) -> None:
+    from casa_pipelines.referentials import spec
+    from ckanext.casa.themes import THEME_NAMES
+
+    themes = spec.load_spec("themes")
+    outcome = load.run(engine, themes, label="2018")
+    assert outcome.status in {"published", "unchanged"}
+    with engine.connect() as conn:
+        codes = conn.execute(sa.text("SELECT code FROM referentials.unit WHERE referential = 'themes' "
+                                     "AND valid_to IS NULL ORDER BY code")).scalars().all()
+    assert codes == sorted(THEME_NAMES)
+
+
+def test_themes_suite_counts_rows(engine) -> None:
+    from casa_pipelines.referentials import spec
+
+    themes = spec.load_spec("themes")
+    rows = load.extract(themes, None).rows[:5]
+    _, report = validate.validate(rows, themes.schema(), themes.suite())
+    assert [e.type for e in report.errors] == ["expect_table_row_count_to_equal"]

