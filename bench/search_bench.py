@@ -215,7 +215,7 @@ def measure(base: str, kind: str, params_list: list[dict]) -> dict:
             elapsed = (time.perf_counter() - began) * 1000
             with lock:
                 if response.status_code != 200:
-                    errors.append(response.status_code)
+                    errors.append(f"{response.status_code} {params} {response.text[:300]}")
                 latencies.append(elapsed)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
@@ -224,6 +224,8 @@ def measure(base: str, kind: str, params_list: list[dict]) -> dict:
     for t in threads:
         t.join()
     latencies.sort()
+    for error in errors[:3]:
+        log(f"  error: {error}")
     return {
         "requests": len(latencies),
         "errors": len(errors),
