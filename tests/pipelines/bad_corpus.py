@@ -46,11 +46,11 @@ def generate(target: Path) -> None:
     w("long_line.csv", P_HEADER.encode() + b"06,region," + b"x" * (10 << 20) + b",total,1,1,49.9,50.1\n")
     # 1 GiB of zeros compresses to about 1 MB: refused long before it is inflated.
     bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        with zf.open("data.csv", "w", force_zip64=True) as member:
-            chunk = b"0" * (1 << 20)
-            for _ in range(1024):
-                member.write(chunk)
+    chunk = b"0" * (1 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, \
+            zf.open("data.csv", "w", force_zip64=True) as member:
+        for _ in range(1024):
+            member.write(chunk)
     w("zip_bomb.zip", bomb.getvalue())
     w("zip_traversal.zip", _zip({"../../etc/cron.d/evil.csv": E_HEADER.encode()}))
     w("zip_absolute_path.zip", _zip({"/tmp/evil.csv": E_HEADER.encode()}))
@@ -60,10 +60,7 @@ def generate(target: Path) -> None:
                                           ["EQ-000001", "École", "", "enseignement", "06.141.01.01", "2020-01-01",
                                            "=SUM(1,2)"]])
     _xlsx(target / "two_sheets.xlsx", [E_HEADER.strip().split(",")], extra_sheet=True)
-    xlsx = io.BytesIO()
-    (target / "two_sheets.xlsx").read_bytes()
-    xlsx.write((target / "two_sheets.xlsx").read_bytes())
-    w("xlsx_renamed.csv", xlsx.getvalue())
+    w("xlsx_renamed.csv", (target / "two_sheets.xlsx").read_bytes())
 
 
 if __name__ == "__main__":

@@ -38,8 +38,8 @@ def _format_of(name: str, declared: str | None) -> str:
     return fmt
 
 
-def extract(path: Path, source: SourceSpec = SourceSpec(), *, encoding: str | None = None,
-            limits: ArchiveLimits = ArchiveLimits()) -> Table:
+def extract(path: Path, source: SourceSpec | None = None, *, encoding: str | None = None,
+            limits: ArchiveLimits | None = None) -> Table:
     """Read ``path`` as declared by ``source``; ``encoding`` overrides it."""
     path = Path(path)
     try:
@@ -57,11 +57,12 @@ def extract(path: Path, source: SourceSpec = SourceSpec(), *, encoding: str | No
     return extract_bytes(data, path.name, source, encoding=encoding, limits=limits)
 
 
-def extract_bytes(data: bytes, name: str, source: SourceSpec = SourceSpec(), *,
-                  encoding: str | None = None, limits: ArchiveLimits = ArchiveLimits()) -> Table:
+def extract_bytes(data: bytes, name: str, source: SourceSpec | None = None, *,
+                  encoding: str | None = None, limits: ArchiveLimits | None = None) -> Table:
+    source = source or SourceSpec()
     fmt = _format_of(name, source.format)
     if fmt == "zip":
-        member, data = read_member(data, name, source.member, limits)
+        member, data = read_member(data, name, source.member, limits or ArchiveLimits())
         name = f"{name}!{member}"
         fmt = _format_of(member, None)
         if fmt == "zip":

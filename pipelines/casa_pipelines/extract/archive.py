@@ -41,8 +41,7 @@ def _check_member(info: zipfile.ZipInfo, archive: str) -> None:
                           f"{archive}: member '{name}' is a symbolic link; archive refused.")
 
 
-def read_member(data: bytes, archive: str, member: str | None,
-                limits: ArchiveLimits = ArchiveLimits()) -> tuple[str, bytes]:
+def read_member(data: bytes, archive: str, member: str | None, limits: ArchiveLimits) -> tuple[str, bytes]:
     """Return (member name, member bytes) of the one data file in the archive."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))

@@ -39,7 +39,7 @@ def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None) -> T
     if not text.strip():
         raise SourceError(f"{name} est vide : aucun en-tête ni ligne de données.",
                           f"{name} is empty: no header and no data rows.")
-    long_line = re.search(r"[^\n]{%d}" % (MAX_LINE_CHARS + 1), text)
+    long_line = re.search(rf"[^\n]{{{MAX_LINE_CHARS + 1}}}", text)
     if long_line:
         line = text.count("\n", 0, long_line.start()) + 1
         raise SourceError(
@@ -53,8 +53,7 @@ def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None) -> T
     rows: list[list[str]] = []
     try:
         header = next(reader)
-        for row in reader:
-            rows.append(row)
+        rows = list(reader)
     except csv.Error as exc:
         raise SourceError(
             f"{name} : CSV mal formé vers la ligne {reader.line_num} ({exc}) ; vérifiez les guillemets : "

@@ -24,6 +24,8 @@ _BINARY_MAGIC = {
 }
 _FRENCH_LETTERS = set("àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ")
 _WORD = re.compile(r"[^\s,;|\t\"'()\[\]{}.:/\\0-9_-]+")
+# Typographic signs a French or Arabic writer uses; neutral inside a word.
+_NEUTRAL = set("–—…’‘“”«»°€·")
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -115,9 +117,11 @@ def _implausible_words(text: str) -> tuple[int, int]:
         total += 1
         arabic = latin = other = 0
         for ch in word:
+            if ch in _NEUTRAL:
+                continue
             if "\u0600" <= ch <= "\u06ff" or ch in "\u200c\u200d\u200e\u200f":
                 arabic += 1
-            elif ch.isascii() and ch.isalpha() or ch in _FRENCH_LETTERS or ch in "’«»°":
+            elif ch.isascii() and ch.isalpha() or ch in _FRENCH_LETTERS:
                 latin += 1
             else:
                 other += 1

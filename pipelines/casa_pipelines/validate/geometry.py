@@ -8,6 +8,7 @@ written latitude first.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -50,7 +51,7 @@ def _segments_cross(p1: Any, p2: Any, q1: Any, q2: Any) -> bool:
 
 
 def _self_intersects(ring: list[Any]) -> bool:
-    segs = list(zip(ring, ring[1:]))
+    segs = list(itertools.pairwise(ring))
     if len(segs) > MAX_SEGMENTS:
         return False
     for i in range(len(segs)):

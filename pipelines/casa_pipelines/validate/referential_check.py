@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Protocol
 
 import psycopg
+from psycopg import sql
 
 from casa_pipelines.errors import ReferentialNotLoaded
 from casa_pipelines.extract.table import Table
@@ -28,29 +29,33 @@ class ReferentialLookup(Protocol):
 
 
 class PostgresReferential:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, table: str = "referentials.unit") -> None:
         self.url = url
+        self.table = sql.Identifier(*table.split("."))
+        self.table_name = table
 
     def invalid(self, pairs: set[Pair]) -> set[Pair]:
         if not pairs:
             return set()
         with psycopg.connect(self.url) as conn:
-            if conn.execute("SELECT to_regclass('referentials.unit')").fetchone() == (None,):
+            if conn.execute("SELECT to_regclass(%s)", (self.table_name,)).fetchone() == (None,):
                 raise ReferentialNotLoaded(
-                    "Le référentiel territorial n'est pas chargé (table referentials.unit absente) : "
-                    "chargez-le d'abord avec `casa referentials load`.",
-                    "The territorial référentiel is not loaded (no referentials.unit table): "
-                    "load it first with `casa referentials load`.")
-            if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM referentials.unit)").fetchone() == (True,):
-                raise ReferentialNotLoaded("Le référentiel territorial est vide (referentials.unit).",
-                                           "The territorial référentiel is empty (referentials.unit).")
+                    f"Le référentiel territorial n'est pas chargé (table {self.table_name} absente) : "
+                    "chargez-le d'abord avec `casa referentials load`, ou validez avec --no-referentials.",
+                    f"The territorial référentiel is not loaded (no {self.table_name} table): "
+                    "load it first with `casa referentials load`, or validate with --no-referentials.")
+            empty = sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(self.table)
+            if conn.execute(empty).fetchone() == (True,):
+                raise ReferentialNotLoaded(f"Le référentiel territorial est vide ({self.table_name}).",
+                                           f"The territorial référentiel is empty ({self.table_name}).")
             codes = sorted(pairs)
-            rows = conn.execute(
+            # valid_to is exclusive: a code replaced on D is no longer valid on D.
+            query = sql.SQL(
                 """SELECT p.code, p.on_date FROM unnest(%s::text[], %s::date[]) AS p(code, on_date)
-                   WHERE NOT EXISTS (SELECT 1 FROM referentials.unit u WHERE u.code = p.code
-                     AND u.valid_from <= p.on_date AND (u.valid_to IS NULL OR p.on_date < u.valid_to))""",
-                ([c for c, _ in codes], [d for _, d in codes]),
-            ).fetchall()
+                   WHERE NOT EXISTS (SELECT 1 FROM {} u WHERE u.code = p.code
+                     AND u.valid_from <= p.on_date AND (u.valid_to IS NULL OR p.on_date < u.valid_to))"""
+            ).format(self.table)
+            rows = conn.execute(query, ([c for c, _ in codes], [d for _, d in codes])).fetchall()
         return {(code, day) for code, day in rows}
 
 

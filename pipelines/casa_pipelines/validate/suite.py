@@ -67,7 +67,7 @@ def build_suite(suite_file: SuiteFile) -> Any:
                             f"{suite_file.path}: expectation #{n}: unknown type '{entry['type']}'.")
         try:
             expectation = cls(**(entry.get("kwargs") or {}), meta=entry.get("meta") or {})
-        except Exception as exc:  # pydantic's ValidationError, and TypeError for wrong kwargs
+        except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError, TypeError for wrong kwargs
             first = str(exc).splitlines()
             detail = " ".join(first[:3])
             raise SpecError(f"{where} ({entry['type']}) : paramètres invalides : {detail}",
