@@ -323,11 +323,18 @@ class TestGroupDatasetCounts:
         return org, empty_org, group
 
     def test_organization_list_all_fields_counts_active_datasets(self):
-        # CKAN runs this facet query without permission labels, so private
-        # datasets count too; drafts do not.
+        # call_action ignores auth, so no permission labels filter the facet
+        # query: private datasets count too; drafts never do.
         self._catalogue()
         orgs = helpers.call_action("organization_list", all_fields=True)
         assert {o["name"]: o["package_count"] for o in orgs} == {"org-a": 3, "org-empty": 0}
+
+    def test_organization_list_counts_for_a_visitor_leave_private_out(self):
+        self._catalogue()
+        orgs = helpers.call_action(
+            "organization_list", context={"ignore_auth": False, "user": ""}, all_fields=True
+        )
+        assert {o["name"]: o["package_count"] for o in orgs} == {"org-a": 2, "org-empty": 0}
 
     def test_group_list_all_fields_counts_datasets(self):
         self._catalogue()
