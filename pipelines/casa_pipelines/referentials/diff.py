@@ -15,7 +15,11 @@ NAME_FIELDS = ("name_fr", "name_ar")
 
 
 def row_hash(row: dict[str, Any], geometry: str | None) -> str:
-    canonical = json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) + "\n" + (geometry or "")
+    canonical = (
+        json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+        + "\n"
+        + (geometry or "")
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -30,7 +34,9 @@ def version_hash(row_hashes: list[str], lineage: list[Lineage]) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # an event kind, or 'modified' (same code and names, other fields changed)
+    kind: (
+        str  # an event kind, or 'modified' (same code and names, other fields changed)
+    )
     predecessor: str | None
     successor: str | None
     note: str = ""
@@ -52,7 +58,11 @@ class Diff:
         return [c for c in self.changes if c.kind != "modified"]
 
 
-def compute(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], lineage: list[Lineage]) -> Diff:
+def compute(
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+    lineage: list[Lineage],
+) -> Diff:
     """``old`` and ``new`` map codes to rows carrying ``row_sha256`` and the names.
     Lineage whose predecessor is not in ``old`` or successor not in ``new`` is
     ignored (and listed): it links codings that are not the two compared."""
@@ -63,20 +73,30 @@ def compute(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], line
         if link.predecessor not in old or link.successor not in new:
             diff.ignored_lineage.append(link)
             continue
-        diff.changes.append(Change(link.kind, link.predecessor, link.successor, link.note))
+        diff.changes.append(
+            Change(link.kind, link.predecessor, link.successor, link.note)
+        )
         if link.successor not in old:
             linked_new.add(link.successor)
         if link.predecessor not in new:
             linked_old.add(link.predecessor)
         before, after = old[link.predecessor], new[link.successor]
-        if link.kind == "renumbered" and any(before.get(f) != after.get(f) for f in NAME_FIELDS):
-            diff.changes.append(Change("renamed", link.predecessor, link.successor, _names(before, after)))
+        if link.kind == "renumbered" and any(
+            before.get(f) != after.get(f) for f in NAME_FIELDS
+        ):
+            diff.changes.append(
+                Change(
+                    "renamed", link.predecessor, link.successor, _names(before, after)
+                )
+            )
     for code in sorted(new):
         if code in old:
             if old[code]["row_sha256"] == new[code]["row_sha256"]:
                 diff.unchanged += 1
             elif any(old[code].get(f) != new[code].get(f) for f in NAME_FIELDS):
-                diff.changes.append(Change("renamed", code, code, _names(old[code], new[code])))
+                diff.changes.append(
+                    Change("renamed", code, code, _names(old[code], new[code]))
+                )
             else:
                 diff.changes.append(Change("modified", code, code))
         elif code not in linked_new:

@@ -30,7 +30,7 @@ class ValidationFailed(ReferentialError):
 
     exit_code = 4
 
-    def __init__(self, report: "Report") -> None:
+    def __init__(self, report: Report) -> None:
         super().__init__(f"{len(report.errors)} erreur(s) de validation")
         self.report = report
 

@@ -60,13 +60,19 @@ def run(
     data = extract(spec, source)
     typed, report = validate(data.rows, spec.schema(), spec.suite())
     for row in typed:
-        row["row_sha256"] = diffing.row_hash({k: v for k, v in row.items()}, data.geometries.get(row["code"]))
+        row["row_sha256"] = diffing.row_hash(
+            {k: v for k, v in row.items()}, data.geometries.get(row["code"])
+        )
     sha = diffing.version_hash([r["row_sha256"] for r in typed], data.lineage)
     if not report.valid:
         raise ValidationFailed(report)
-    when = valid_from or (dt.date.fromisoformat(data.valid_from) if data.valid_from else None)
+    when = valid_from or (
+        dt.date.fromisoformat(data.valid_from) if data.valid_from else None
+    )
     if when is None:
-        raise PublishError("Date de début de validité inconnue : passez --valid-from AAAA-MM-JJ.")
+        raise PublishError(
+            "Date de début de validité inconnue : passez --valid-from AAAA-MM-JJ."
+        )
     outcome = Outcome(spec.name, label, data.source, when, sha, report, data)
     with engine.begin() as conn:
         current = store.current_version(conn, spec.name)
@@ -74,7 +80,9 @@ def run(
         same = store.version_by_sha(conn, spec.name, sha)
         if same is not None:
             outcome.status = "unchanged"
-            outcome.notes.append(f"Contenu identique à la version {same!r} : rien à publier.")
+            outcome.notes.append(
+                f"Contenu identique à la version {same!r} : rien à publier."
+            )
             return outcome
         old = store.current_units(conn, spec.name)
         outcome.diff = diffing.compute(old, {r["code"]: r for r in typed}, data.lineage)
@@ -82,7 +90,16 @@ def run(
             outcome.status = "dry-run"
             return outcome
         outcome.version_id = store.publish(
-            conn, spec, label=label, valid_from=when, source=data.source, sha256=sha, rows=typed,
-            geometries=data.geometries, diff=outcome.diff, report=outcome.as_report())
+            conn,
+            spec,
+            label=label,
+            valid_from=when,
+            source=data.source,
+            sha256=sha,
+            rows=typed,
+            geometries=data.geometries,
+            diff=outcome.diff,
+            report=outcome.as_report(),
+        )
         outcome.status = "published"
     return outcome

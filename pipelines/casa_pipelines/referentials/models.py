@@ -46,7 +46,9 @@ class Version(Base):
     sha256: Mapped[str] = mapped_column(sa.CHAR(64))
     source: Mapped[str] = mapped_column(sa.Text)
     row_count: Mapped[int] = mapped_column(sa.Integer)
-    published_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
+    published_at: Mapped[dt.datetime] = mapped_column(
+        sa.DateTime(timezone=True), server_default=sa.func.now()
+    )
     report: Mapped[dict[str, Any]] = mapped_column(JSONB)
 
 
@@ -59,7 +61,11 @@ class Unit(Base):
     __table_args__ = (
         sa.Index("unit_code_idx", "referential", "code", "valid_from"),
         sa.Index("unit_parent_idx", "referential", "parent_code"),
-        sa.Index("unit_folded_idx", "name_folded", postgresql_ops={"name_folded": "text_pattern_ops"}),
+        sa.Index(
+            "unit_folded_idx",
+            "name_folded",
+            postgresql_ops={"name_folded": "text_pattern_ops"},
+        ),
     )
     id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     referential: Mapped[str] = mapped_column(sa.ForeignKey("referential.name"))
@@ -74,7 +80,9 @@ class Unit(Base):
     population: Mapped[int | None] = mapped_column(sa.BigInteger)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB)
     row_sha256: Mapped[str] = mapped_column(sa.CHAR(64))
-    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True)
+    geom = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True), nullable=True
+    )
     valid_from: Mapped[dt.date] = mapped_column(sa.Date)
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
     version_from: Mapped[int] = mapped_column(sa.ForeignKey("version.id"))

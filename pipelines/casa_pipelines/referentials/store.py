@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-
 from ckanext.casa.normalize import fold
 
 from casa_pipelines.config import Settings
@@ -24,7 +23,15 @@ from casa_pipelines.referentials.spec import ReferentialSpec
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Columns of the unit table; every other field of the schema goes to `attributes`.
-COLUMNS = ("code", "level", "name_fr", "name_ar", "name_en", "parent_code", "population")
+COLUMNS = (
+    "code",
+    "level",
+    "name_fr",
+    "name_ar",
+    "name_en",
+    "parent_code",
+    "population",
+)
 
 
 def engine_for(settings: Settings) -> sa.Engine:
@@ -55,7 +62,9 @@ def migrate(engine: sa.Engine, reader: str | None) -> None:
             if reader:
                 user = conn.dialect.identifier_preparer.quote(reader)
                 conn.execute(sa.text(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {user}"))
-                conn.execute(sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {user}"))
+                conn.execute(
+                    sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {user}")
+                )
     except sa.exc.OperationalError as err:
         raise StoreError(f"Base du datastore injoignable : {err.orig}") from err
 
@@ -69,21 +78,33 @@ class CurrentVersion:
 
 
 def current_version(conn: sa.Connection, name: str) -> CurrentVersion | None:
-    row = conn.execute(sa.text(
-        f"SELECT id, label, valid_from, sha256 FROM {SCHEMA}.version "
-        "WHERE referential = :n ORDER BY valid_from DESC LIMIT 1"), {"n": name}).first()
+    row = conn.execute(
+        sa.text(
+            f"SELECT id, label, valid_from, sha256 FROM {SCHEMA}.version "
+            "WHERE referential = :n ORDER BY valid_from DESC LIMIT 1"
+        ),
+        {"n": name},
+    ).first()
     return CurrentVersion(*row) if row else None
 
 
 def version_by_sha(conn: sa.Connection, name: str, sha: str) -> str | None:
-    return conn.execute(sa.text(f"SELECT label FROM {SCHEMA}.version WHERE referential = :n AND sha256 = :s"),
-                        {"n": name, "s": sha}).scalar()
+    return conn.execute(
+        sa.text(
+            f"SELECT label FROM {SCHEMA}.version WHERE referential = :n AND sha256 = :s"
+        ),
+        {"n": name, "s": sha},
+    ).scalar()
 
 
 def current_units(conn: sa.Connection, name: str) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(sa.text(
-        f"SELECT id, code, name_fr, name_ar, row_sha256 FROM {SCHEMA}.unit "
-        "WHERE referential = :n AND valid_to IS NULL"), {"n": name}).mappings()
+    rows = conn.execute(
+        sa.text(
+            f"SELECT id, code, name_fr, name_ar, row_sha256 FROM {SCHEMA}.unit "
+            "WHERE referential = :n AND valid_to IS NULL"
+        ),
+        {"n": name},
+    ).mappings()
     return {r["code"]: dict(r) for r in rows}
 
 
@@ -104,57 +125,142 @@ def publish(
     # One load at a time per database: the diff must be against what is current.
     conn.execute(sa.text(f"LOCK TABLE {SCHEMA}.version IN SHARE ROW EXCLUSIVE MODE"))
     current = current_version(conn, spec.name)
-    if conn.execute(sa.text(f"SELECT 1 FROM {SCHEMA}.version WHERE referential = :n AND label = :l"),
-                    {"n": spec.name, "l": label}).first():
-        raise PublishError(f"La version {label!r} de {spec.name} existe déjà avec un autre contenu : "
-                           "choisissez une autre étiquette.")
+    if conn.execute(
+        sa.text(
+            f"SELECT 1 FROM {SCHEMA}.version WHERE referential = :n AND label = :l"
+        ),
+        {"n": spec.name, "l": label},
+    ).first():
+        raise PublishError(
+            f"La version {label!r} de {spec.name} existe déjà avec un autre contenu : "
+            "choisissez une autre étiquette."
+        )
     if current and valid_from <= current.valid_from:
-        raise PublishError(f"--valid-from {valid_from} doit suivre la version courante {current.label!r} "
-                           f"(valide depuis {current.valid_from}).")
-    conn.execute(sa.text(
-        f"INSERT INTO {SCHEMA}.referential (name, title_fr, title_ar, title_en, licence, attribution) "
-        "VALUES (:name, :fr, :ar, :en, :licence, :attribution) ON CONFLICT (name) DO UPDATE SET "
-        "title_fr = EXCLUDED.title_fr, title_ar = EXCLUDED.title_ar, title_en = EXCLUDED.title_en, "
-        "licence = EXCLUDED.licence, attribution = EXCLUDED.attribution"),
-        {"name": spec.name, "fr": spec.title_fr, "ar": spec.title_ar, "en": spec.title_en,
-         "licence": spec.licence, "attribution": spec.attribution})
-    version_id = conn.execute(sa.text(
-        f"INSERT INTO {SCHEMA}.version (referential, label, valid_from, sha256, source, row_count, report) "
-        "VALUES (:n, :l, :vf, :sha, :src, :count, CAST(:report AS jsonb)) RETURNING id"),
-        {"n": spec.name, "l": label, "vf": valid_from, "sha": sha256, "src": source, "count": len(rows),
-         "report": json.dumps(report, ensure_ascii=False, default=str)}).scalar_one()
+        raise PublishError(
+            f"--valid-from {valid_from} doit suivre la version courante {current.label!r} "
+            f"(valide depuis {current.valid_from})."
+        )
+    conn.execute(
+        sa.text(
+            f"INSERT INTO {SCHEMA}.referential (name, title_fr, title_ar, title_en, licence, attribution) "
+            "VALUES (:name, :fr, :ar, :en, :licence, :attribution) ON CONFLICT (name) DO UPDATE SET "
+            "title_fr = EXCLUDED.title_fr, title_ar = EXCLUDED.title_ar, title_en = EXCLUDED.title_en, "
+            "licence = EXCLUDED.licence, attribution = EXCLUDED.attribution"
+        ),
+        {
+            "name": spec.name,
+            "fr": spec.title_fr,
+            "ar": spec.title_ar,
+            "en": spec.title_en,
+            "licence": spec.licence,
+            "attribution": spec.attribution,
+        },
+    )
+    version_id = conn.execute(
+        sa.text(
+            f"INSERT INTO {SCHEMA}.version (referential, label, valid_from, sha256, source, row_count, report) "
+            "VALUES (:n, :l, :vf, :sha, :src, :count, CAST(:report AS jsonb)) RETURNING id"
+        ),
+        {
+            "n": spec.name,
+            "l": label,
+            "vf": valid_from,
+            "sha": sha256,
+            "src": source,
+            "count": len(rows),
+            "report": json.dumps(report, ensure_ascii=False, default=str),
+        },
+    ).scalar_one()
     old = current_units(conn, spec.name)
     new_sha = {r["code"]: r["row_sha256"] for r in rows}
-    closing = [u["id"] for code, u in old.items() if new_sha.get(code) != u["row_sha256"]]
+    closing = [
+        u["id"] for code, u in old.items() if new_sha.get(code) != u["row_sha256"]
+    ]
     if closing:
-        conn.execute(sa.text(f"UPDATE {SCHEMA}.unit SET valid_to = :vf, version_to = :v WHERE id = ANY(:ids)"),
-                     {"vf": valid_from, "v": version_id, "ids": closing})
-    inserting = [r for r in rows if r["code"] not in old or old[r["code"]]["row_sha256"] != r["row_sha256"]]
+        conn.execute(
+            sa.text(
+                f"UPDATE {SCHEMA}.unit SET valid_to = :vf, version_to = :v WHERE id = ANY(:ids)"
+            ),
+            {"vf": valid_from, "v": version_id, "ids": closing},
+        )
+    inserting = [
+        r
+        for r in rows
+        if r["code"] not in old or old[r["code"]]["row_sha256"] != r["row_sha256"]
+    ]
     if inserting:
-        conn.execute(sa.text(
-            f"INSERT INTO {SCHEMA}.unit (referential, code, level, name_fr, name_ar, name_en, name_folded, "
-            "parent_code, population, attributes, row_sha256, geom, valid_from, version_from) VALUES "
-            "(:referential, :code, :level, :name_fr, :name_ar, :name_en, :name_folded, :parent_code, "
-            ":population, CAST(:attributes AS jsonb), :row_sha256, ST_GeomFromText(:geom, 4326), "
-            ":valid_from, :version_from)"),
-            [_unit_params(spec.name, r, geometries.get(r["code"]), valid_from, version_id) for r in inserting])
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {SCHEMA}.unit (referential, code, level, name_fr, name_ar, name_en, name_folded, "
+                "parent_code, population, attributes, row_sha256, geom, valid_from, version_from) VALUES "
+                "(:referential, :code, :level, :name_fr, :name_ar, :name_en, :name_folded, :parent_code, "
+                ":population, CAST(:attributes AS jsonb), :row_sha256, ST_GeomFromText(:geom, 4326), "
+                ":valid_from, :version_from)"
+            ),
+            [
+                _unit_params(
+                    spec.name, r, geometries.get(r["code"]), valid_from, version_id
+                )
+                for r in inserting
+            ],
+        )
     if diff.events:
-        conn.execute(sa.text(
-            f"INSERT INTO {SCHEMA}.event (referential, version_id, kind, predecessor_code, successor_code, "
-            "occurred_on, note) VALUES (:n, :v, :kind, :pred, :succ, :on, :note)"),
-            [{"n": spec.name, "v": version_id, "kind": c.kind, "pred": c.predecessor, "succ": c.successor,
-              "on": valid_from, "note": c.note} for c in diff.events])
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {SCHEMA}.event (referential, version_id, kind, predecessor_code, successor_code, "
+                "occurred_on, note) VALUES (:n, :v, :kind, :pred, :succ, :on, :note)"
+            ),
+            [
+                {
+                    "n": spec.name,
+                    "v": version_id,
+                    "kind": c.kind,
+                    "pred": c.predecessor,
+                    "succ": c.successor,
+                    "on": valid_from,
+                    "note": c.note,
+                }
+                for c in diff.events
+            ],
+        )
     return int(version_id)
 
 
-def _unit_params(name: str, row: dict[str, Any], geometry: str | None, valid_from: dt.date, version_id: int) -> dict:
-    attributes = {k: v for k, v in row.items() if k not in COLUMNS and k != "row_sha256" and v is not None}
-    folded = " ".join(filter(None, (fold(row.get("name_fr") or ""), fold(row.get("name_ar") or ""),
-                                    fold(row.get("name_en") or ""))))
+def _unit_params(
+    name: str,
+    row: dict[str, Any],
+    geometry: str | None,
+    valid_from: dt.date,
+    version_id: int,
+) -> dict:
+    attributes = {
+        k: v
+        for k, v in row.items()
+        if k not in COLUMNS and k != "row_sha256" and v is not None
+    }
+    folded = " ".join(
+        filter(
+            None,
+            (
+                fold(row.get("name_fr") or ""),
+                fold(row.get("name_ar") or ""),
+                fold(row.get("name_en") or ""),
+            ),
+        )
+    )
     return {
-        "referential": name, "code": row["code"], "level": row.get("level") or "item",
-        "name_fr": row.get("name_fr"), "name_ar": row.get("name_ar"), "name_en": row.get("name_en"),
-        "name_folded": folded, "parent_code": row.get("parent_code"), "population": row.get("population"),
-        "attributes": json.dumps(attributes, ensure_ascii=False, default=str), "row_sha256": row["row_sha256"],
-        "geom": geometry, "valid_from": valid_from, "version_from": version_id,
+        "referential": name,
+        "code": row["code"],
+        "level": row.get("level") or "item",
+        "name_fr": row.get("name_fr"),
+        "name_ar": row.get("name_ar"),
+        "name_en": row.get("name_en"),
+        "name_folded": folded,
+        "parent_code": row.get("parent_code"),
+        "population": row.get("population"),
+        "attributes": json.dumps(attributes, ensure_ascii=False, default=str),
+        "row_sha256": row["row_sha256"],
+        "geom": geometry,
+        "valid_from": valid_from,
+        "version_from": version_id,
     }

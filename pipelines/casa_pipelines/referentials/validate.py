@@ -28,7 +28,13 @@ class Issue:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"check": self.check, "row": self.row, "field": self.field, "type": self.type, "message": self.message}
+        return {
+            "check": self.check,
+            "row": self.row,
+            "field": self.field,
+            "type": self.type,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -41,11 +47,16 @@ class Report:
         return not self.errors
 
     def as_dict(self) -> dict[str, Any]:
-        return {"valid": self.valid, "expectations_run": self.expectations_run,
-                "errors": [e.as_dict() for e in self.errors]}
+        return {
+            "valid": self.valid,
+            "expectations_run": self.expectations_run,
+            "errors": [e.as_dict() for e in self.errors],
+        }
 
 
-def validate_schema(rows: list[dict[str, Any]], schema: dict[str, Any]) -> tuple[list[dict[str, Any]], Report]:
+def validate_schema(
+    rows: list[dict[str, Any]], schema: dict[str, Any]
+) -> tuple[list[dict[str, Any]], Report]:
     """Check the rows against the Table Schema; return them cast to the
     schema's types (row numbers count the header as row 1, as frictionless does)."""
     from frictionless import Resource, Schema
@@ -63,13 +74,15 @@ def validate_schema(rows: list[dict[str, Any]], schema: dict[str, Any]) -> tuple
         raise SourceError(f"Table illisible selon le schéma : {err}") from err
     for task in frictionless_report.tasks:
         for error in task.errors:
-            report.errors.append(Issue(
-                "schema",
-                getattr(error, "row_number", None),
-                getattr(error, "field_name", None),
-                error.type,
-                error.message,
-            ))
+            report.errors.append(
+                Issue(
+                    "schema",
+                    getattr(error, "row_number", None),
+                    getattr(error, "field_name", None),
+                    error.type,
+                    error.message,
+                )
+            )
     return typed, report
 
 
@@ -91,7 +104,11 @@ def derive_rollups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_code = {r["code"]: r for r in rows}
     relations = [
         ("arrondissement->commune", "arrondissement", "parent_code"),
-        ("arrondissement->prefecture_arrondissements", "arrondissement", "prefecture_arrondissements_code"),
+        (
+            "arrondissement->prefecture_arrondissements",
+            "arrondissement",
+            "prefecture_arrondissements_code",
+        ),
         ("commune->cercle", "commune", "cercle_code"),
         ("commune->province", "commune", "province_code"),
         ("province->region", ("province", "prefecture"), "region_code"),
@@ -108,8 +125,15 @@ def derive_rollups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             parent = by_code.get(code)
             if parent is None or parent.get("population") is None:
                 continue  # a missing parent is the 'units' batch's business
-            out.append({"relation": relation, "code": code, "population": parent["population"],
-                        "children_population": total, "children": counts[code]})
+            out.append(
+                {
+                    "relation": relation,
+                    "code": code,
+                    "population": parent["population"],
+                    "children_population": total,
+                    "children": counts[code],
+                }
+            )
     return out
 
 
@@ -129,16 +153,24 @@ def build_suites(suite: dict[str, Any]) -> dict[str, Any]:
             class_name = "".join(part.title() for part in entry["type"].split("_"))
             expectation_class = getattr(gx.expectations, class_name, None)
             if expectation_class is None:
-                raise SourceError(f"Suite {suite['name']} : attente inconnue {entry['type']!r}.")
-            gx_suite.add_expectation(expectation_class(**entry["kwargs"], meta=entry.get("meta", {})))
+                raise SourceError(
+                    f"Suite {suite['name']} : attente inconnue {entry['type']!r}."
+                )
+            gx_suite.add_expectation(
+                expectation_class(**entry["kwargs"], meta=entry.get("meta", {}))
+            )
         if len(gx_suite.expectations) != len(entries):
-            raise SourceError(f"Suite {suite['name']}.{batch} : {len(entries)} attentes lues, "
-                              f"{len(gx_suite.expectations)} construites.")
+            raise SourceError(
+                f"Suite {suite['name']}.{batch} : {len(entries)} attentes lues, "
+                f"{len(gx_suite.expectations)} construites."
+            )
         built[batch] = gx_suite
     return built
 
 
-def validate_suite(rows: list[dict[str, Any]], suite: dict[str, Any], report: Report) -> None:
+def validate_suite(
+    rows: list[dict[str, Any]], suite: dict[str, Any], report: Report
+) -> None:
     import great_expectations as gx
     import pandas as pd
 
@@ -149,9 +181,17 @@ def validate_suite(rows: list[dict[str, Any]], suite: dict[str, Any], report: Re
         if frame.empty:
             continue
         asset = source.add_dataframe_asset(batch)
-        definition = context.validation_definitions.add(gx.ValidationDefinition(
-            name=batch, data=asset.add_batch_definition_whole_dataframe(batch), suite=context.suites.add(gx_suite)))
-        result = definition.run(batch_parameters={"dataframe": frame}, result_format={"result_format": "COMPLETE"})
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=batch,
+                data=asset.add_batch_definition_whole_dataframe(batch),
+                suite=context.suites.add(gx_suite),
+            )
+        )
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": "COMPLETE"},
+        )
         for outcome in result.results:
             report.expectations_run += 1
             if outcome.success:
@@ -159,16 +199,28 @@ def validate_suite(rows: list[dict[str, Any]], suite: dict[str, Any], report: Re
             config = outcome.expectation_config
             rule = (config.meta or {}).get("rule_fr") or config.type
             indexes = outcome.result.get("unexpected_index_list") or []
-            shown = [frame.iloc[int(i)].get("code") for i in indexes[:10] if isinstance(i, (int,))]
+            shown = [
+                frame.iloc[int(i)].get("code")
+                for i in indexes[:10]
+                if isinstance(i, (int,))
+            ]
             column = config.kwargs.get("column") or config.kwargs.get("column_A")
-            report.errors.append(Issue(
-                f"suite:{batch}", None, column, config.type,
-                f"{rule} {len(indexes) or outcome.result.get('unexpected_count', 0)} ligne(s) en défaut"
-                + (f", par exemple : {', '.join(map(str, shown))}" if shown else "") + ".",
-            ))
+            report.errors.append(
+                Issue(
+                    f"suite:{batch}",
+                    None,
+                    column,
+                    config.type,
+                    f"{rule} {len(indexes) or outcome.result.get('unexpected_count', 0)} ligne(s) en défaut"
+                    + (f", par exemple : {', '.join(map(str, shown))}" if shown else "")
+                    + ".",
+                )
+            )
 
 
-def validate(rows: list[dict[str, Any]], schema: dict[str, Any], suite: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Report]:
+def validate(
+    rows: list[dict[str, Any]], schema: dict[str, Any], suite: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], Report]:
     typed, report = validate_schema(rows, schema)
     # The suite needs typed, structurally sound rows; schema errors come first.
     if report.valid and suite is not None:

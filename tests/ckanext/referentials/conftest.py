@@ -4,7 +4,6 @@ no-op when the pipeline tests already published the same content)."""
 from __future__ import annotations
 
 import pytest
-
 from casa_pipelines.config import Settings
 from casa_pipelines.referentials import load, spec, store
 

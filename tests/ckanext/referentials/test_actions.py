@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import ckan.plugins.toolkit as tk
+import pytest
 from ckan.tests import helpers
 
 pytestmark = [
@@ -14,7 +13,9 @@ pytestmark = [
 
 
 def call(action: str, **data):
-    return helpers.call_action(action, context={"ignore_auth": False, "user": ""}, **data)
+    return helpers.call_action(
+        action, context={"ignore_auth": False, "user": ""}, **data
+    )
 
 
 def test_casablanca_arrondissements_sum_to_the_commune() -> None:
@@ -22,7 +23,10 @@ def test_casablanca_arrondissements_sum_to_the_commune() -> None:
     assert unit["name_fr"] == "Casablanca" and unit["level"] == "commune"
     children = [c for c in unit["children"] if c["level"] == "arrondissement"]
     assert len(children) == 16
-    total = sum(call("casa_unit_show", code=c["code"], as_of="2025-01-01")["population"] for c in children)
+    total = sum(
+        call("casa_unit_show", code=c["code"], as_of="2025-01-01")["population"]
+        for c in children
+    )
     assert total == unit["population"] == 3215935
     assert [p["code"] for p in unit["parents"]] == ["06.141", "06"]
 
@@ -45,7 +49,9 @@ def test_split_cercle_resolves_to_all_its_successors() -> None:
 def test_search_is_insensitive_to_accents_and_arabic_forms() -> None:
     fr = call("casa_unit_search", q="ain sebaa", level="arrondissement")
     assert [r["code"] for r in fr["results"]] == ["06.141.01.21"]
-    ar = call("casa_unit_search", q="انفا", parent="06.141.01.0")  # written without the hamza of أنفا
+    ar = call(
+        "casa_unit_search", q="انفا", parent="06.141.01.0"
+    )  # written without the hamza of أنفا
     assert "06.141.01.01" in [r["code"] for r in ar["results"]]
     by_code = call("casa_unit_search", q="06.141.01", level="arrondissement")
     assert by_code["count"] == 16
@@ -54,20 +60,31 @@ def test_search_is_insensitive_to_accents_and_arabic_forms() -> None:
 def test_history_and_diff() -> None:
     history = call("casa_unit_history", code="01.051.11.01")
     assert [e["kind"] for e in history["events"]][:1] == ["renumbered"]
-    diff = call("casa_referential_diff", name="territorial_units", from_version="2014", to_version="2024")
+    diff = call(
+        "casa_referential_diff",
+        name="territorial_units",
+        from_version="2014",
+        to_version="2024",
+    )
     assert diff["counts"]["renumbered"] == 207 and diff["counts"]["merged"] == 1
     listed = {r["name"]: r for r in call("casa_referential_list")}
-    assert [v["label"] for v in listed["territorial_units"]["versions"]] == ["2014", "2024"]
+    assert [v["label"] for v in listed["territorial_units"]["versions"]] == [
+        "2014",
+        "2024",
+    ]
     assert listed["themes"]["current_version"] == "2018"
     shown = call("casa_referential_show", name="territorial_units")
     assert shown["counts"]["arrondissement"] == 41 and shown["report"]["quirks"]
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"code": "6.141"}, "code"),
-    ({"code": "06.141.01.0", "as_of": "2024-13-45"}, "as_of"),
-    ({"code": "06.141.01.0", "as_of": "1066-10-14"}, "as_of"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"code": "6.141"}, "code"),
+        ({"code": "06.141.01.0", "as_of": "2024-13-45"}, "as_of"),
+        ({"code": "06.141.01.0", "as_of": "1066-10-14"}, "as_of"),
+    ],
+)
 def test_unit_show_bad_input(data, field) -> None:
     with pytest.raises(tk.ValidationError) as err:
         call("casa_unit_show", **data)
@@ -83,11 +100,29 @@ def test_unknown_level_and_code() -> None:
     with pytest.raises(tk.ObjectNotFound, match="n'existait pas"):
         call("casa_unit_show", code="01.051.11.01", as_of="2015-01-01")
     with pytest.raises(tk.ObjectNotFound):
-        call("casa_referential_diff", name="territorial_units", from_version="2014", to_version="1999")
+        call(
+            "casa_referential_diff",
+            name="territorial_units",
+            from_version="2014",
+            to_version="1999",
+        )
 
 
 def test_http_status_codes(app) -> None:
-    assert app.get("/api/3/action/casa_unit_show", query_string={"code": "06.141.01.0"}).status_code == 200
-    assert app.get("/api/3/action/casa_unit_show", query_string={"code": "abc"}, status=409).json["error"]["code"]
-    assert app.get("/api/3/action/casa_unit_show", query_string={"code": "99.999"}, status=404)
-    assert app.get("/api/3/action/casa_unit_show", query_string={"code": "06", "as_of": "hier"}, status=409)
+    assert (
+        app.get(
+            "/api/3/action/casa_unit_show", query_string={"code": "06.141.01.0"}
+        ).status_code
+        == 200
+    )
+    assert app.get(
+        "/api/3/action/casa_unit_show", query_string={"code": "abc"}, status=409
+    ).json["error"]["code"]
+    assert app.get(
+        "/api/3/action/casa_unit_show", query_string={"code": "99.999"}, status=404
+    )
+    assert app.get(
+        "/api/3/action/casa_unit_show",
+        query_string={"code": "06", "as_of": "hier"},
+        status=409,
+    )

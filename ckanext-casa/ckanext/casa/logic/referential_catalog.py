@@ -9,7 +9,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.casa.logic import schema
 from ckanext.casa.logic.referential_db import SCHEMA, fetch_all, jsonable
-from ckanext.casa.logic.referential_lookup import _validate
+from ckanext.casa.logic.referential_lookup import validate_input
 
 VERSION_COLUMNS = "id, label, valid_from, sha256, source, row_count, published_at"
 # Lists of changed codes are capped: the counts are always complete.
@@ -17,15 +17,26 @@ MAX_LISTED = 2000
 
 
 def _versions(name: str) -> list[dict[str, Any]]:
-    return fetch_all(f"SELECT {VERSION_COLUMNS} FROM {SCHEMA}.version WHERE referential = :n ORDER BY valid_from", n=name)
+    return fetch_all(
+        f"SELECT {VERSION_COLUMNS} FROM {SCHEMA}.version WHERE referential = :n ORDER BY valid_from",
+        n=name,
+    )
 
 
 def _referential(name: str) -> dict[str, Any]:
-    rows = fetch_all(f"SELECT name, title_fr, title_ar, title_en, licence, attribution FROM {SCHEMA}.referential "
-                     "WHERE name = :n", n=name)
+    rows = fetch_all(
+        f"SELECT name, title_fr, title_ar, title_en, licence, attribution FROM {SCHEMA}.referential "
+        "WHERE name = :n",
+        n=name,
+    )
     if not rows:
-        known = [r["name"] for r in fetch_all(f"SELECT name FROM {SCHEMA}.referential ORDER BY name")]
-        raise tk.ObjectNotFound(f"Référentiel inconnu : {name!r}. Référentiels publiés : {', '.join(known) or 'aucun'}.")
+        known = [
+            r["name"]
+            for r in fetch_all(f"SELECT name FROM {SCHEMA}.referential ORDER BY name")
+        ]
+        raise tk.ObjectNotFound(
+            f"Référentiel inconnu : {name!r}. Référentiels publiés : {', '.join(known) or 'aucun'}."
+        )
     return rows[0]
 
 
@@ -34,21 +45,36 @@ def _version(name: str, label: str, field: str) -> dict[str, Any]:
         if v["label"] == label:
             return v
     labels = ", ".join(v["label"] for v in _versions(name))
-    raise tk.ObjectNotFound(f"{field} : version {label!r} inconnue pour {name}. Versions : {labels}.")
+    raise tk.ObjectNotFound(
+        f"{field} : version {label!r} inconnue pour {name}. Versions : {labels}."
+    )
 
 
 @tk.side_effect_free
-def casa_referential_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+def casa_referential_list(
+    context: Context, data_dict: DataDict
+) -> list[dict[str, Any]]:
     """The published référentiels, each with its versions (oldest first).
 
     :rtype: list of dictionaries
     """
     tk.check_access("casa_referential_list", context, data_dict)
     out = []
-    for ref in fetch_all(f"SELECT name, title_fr, title_ar, title_en, licence, attribution "
-                         f"FROM {SCHEMA}.referential ORDER BY name"):
-        versions = [jsonable({k: v for k, v in row.items() if k != "id"}) for row in _versions(ref["name"])]
-        out.append(dict(ref, versions=versions, current_version=versions[-1]["label"] if versions else None))
+    for ref in fetch_all(
+        f"SELECT name, title_fr, title_ar, title_en, licence, attribution "
+        f"FROM {SCHEMA}.referential ORDER BY name"
+    ):
+        versions = [
+            jsonable({k: v for k, v in row.items() if k != "id"})
+            for row in _versions(ref["name"])
+        ]
+        out.append(
+            dict(
+                ref,
+                versions=versions,
+                current_version=versions[-1]["label"] if versions else None,
+            )
+        )
     return out
 
 
@@ -63,16 +89,27 @@ def casa_referential_show(context: Context, data_dict: DataDict) -> dict[str, An
     :type version: string
     :rtype: dictionary
     """
-    data = _validate(context, data_dict, schema.referential_show(), "casa_referential_show")
+    data = validate_input(
+        context, data_dict, schema.referential_show(), "casa_referential_show"
+    )
     ref = _referential(data["name"])
     versions = _versions(ref["name"])
     if not versions:
         raise tk.ObjectNotFound(f"Aucune version publiée pour {ref['name']}.")
-    chosen = _version(ref["name"], data["version"], "version") if data.get("version") else versions[-1]
-    report = fetch_all(f"SELECT report FROM {SCHEMA}.version WHERE id = :i", i=chosen["id"])[0]["report"]
+    chosen = (
+        _version(ref["name"], data["version"], "version")
+        if data.get("version")
+        else versions[-1]
+    )
+    report = fetch_all(
+        f"SELECT report FROM {SCHEMA}.version WHERE id = :i", i=chosen["id"]
+    )[0]["report"]
     levels = fetch_all(
         f"SELECT level, count(*) AS n FROM {SCHEMA}.unit WHERE referential = :n AND valid_from <= :d "
-        "AND (valid_to IS NULL OR valid_to > :d) GROUP BY level ORDER BY level", n=ref["name"], d=chosen["valid_from"])
+        "AND (valid_to IS NULL OR valid_to > :d) GROUP BY level ORDER BY level",
+        n=ref["name"],
+        d=chosen["valid_from"],
+    )
     return dict(
         ref,
         version=jsonable({k: v for k, v in chosen.items() if k != "id"}),
@@ -96,23 +133,36 @@ def casa_referential_diff(context: Context, data_dict: DataDict) -> dict[str, An
     :type to_version: string
     :rtype: dictionary with ``counts`` and ``changes``
     """
-    data = _validate(context, data_dict, schema.referential_diff(), "casa_referential_diff")
+    data = validate_input(
+        context, data_dict, schema.referential_diff(), "casa_referential_diff"
+    )
     ref = _referential(data["name"])
     old = _version(ref["name"], data["from_version"], "from_version")
     new = _version(ref["name"], data["to_version"], "to_version")
     if old["valid_from"] >= new["valid_from"]:
-        raise tk.ValidationError({"to_version": [
-            f"{new['label']!r} doit être postérieure à {old['label']!r} ({old['valid_from']})."]})
+        raise tk.ValidationError(
+            {
+                "to_version": [
+                    f"{new['label']!r} doit être postérieure à {old['label']!r} ({old['valid_from']})."
+                ]
+            }
+        )
     events = fetch_all(
         f"SELECT kind, predecessor_code, successor_code, note FROM {SCHEMA}.event WHERE referential = :n "
         "AND occurred_on > :a AND occurred_on <= :b ORDER BY kind, predecessor_code, successor_code",
-        n=ref["name"], a=old["valid_from"], b=new["valid_from"])
+        n=ref["name"],
+        a=old["valid_from"],
+        b=new["valid_from"],
+    )
     modified = fetch_all(
         f"SELECT a.code FROM {SCHEMA}.unit a JOIN {SCHEMA}.unit b ON a.referential = b.referential AND a.code = b.code "
         "WHERE a.referential = :n AND a.valid_from <= :a AND (a.valid_to IS NULL OR a.valid_to > :a) "
         "AND b.valid_from <= :b AND (b.valid_to IS NULL OR b.valid_to > :b) AND a.id <> b.id "
         "AND a.name_fr IS NOT DISTINCT FROM b.name_fr AND a.name_ar IS NOT DISTINCT FROM b.name_ar ORDER BY a.code",
-        n=ref["name"], a=old["valid_from"], b=new["valid_from"])
+        n=ref["name"],
+        a=old["valid_from"],
+        b=new["valid_from"],
+    )
     counts: dict[str, int] = {}
     for e in events:
         counts[e["kind"]] = counts.get(e["kind"], 0) + 1

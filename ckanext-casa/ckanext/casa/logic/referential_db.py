@@ -3,13 +3,14 @@ datastore user, through one engine per URL built on first use."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from typing import Any
 
-import sqlalchemy as sa
-
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 
 SCHEMA = "referentials"
 TERRITORIAL = "territorial_units"
@@ -23,14 +24,18 @@ def _engine(url: str) -> sa.Engine:
 def engine() -> sa.Engine:
     url = tk.config.get("ckan.datastore.read_url")
     if not url:
-        raise tk.ObjectNotFound("Les référentiels ne sont pas configurés (ckan.datastore.read_url absent).")
+        raise tk.ObjectNotFound(
+            "Les référentiels ne sont pas configurés (ckan.datastore.read_url absent)."
+        )
     return _engine(url)
 
 
-def fetch_all(sql: str, **params: Any) -> list[dict[str, Any]]:
+@contextlib.contextmanager
+def connect() -> Iterator[sa.Connection]:
+    """One connection for all the queries of an action."""
     try:
         with engine().connect() as conn:
-            return [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
+            yield conn
     except sa.exc.ProgrammingError as err:
         # The schema exists only once a référentiel has been loaded.
         if "referentials" in str(err.orig):
@@ -38,5 +43,17 @@ def fetch_all(sql: str, **params: Any) -> list[dict[str, Any]]:
         raise
 
 
+def rows(conn: sa.Connection, sql: str, **params: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(sa.text(sql), params).mappings()]
+
+
+def fetch_all(sql: str, **params: Any) -> list[dict[str, Any]]:
+    with connect() as conn:
+        return rows(conn, sql, **params)
+
+
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in row.items()}
+    return {
+        k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v)
+        for k, v in row.items()
+    }

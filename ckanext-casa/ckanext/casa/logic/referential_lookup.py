@@ -7,10 +7,18 @@ import datetime as dt
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckan.types import Context, DataDict
 
 from ckanext.casa.logic import schema
-from ckanext.casa.logic.referential_db import SCHEMA, TERRITORIAL, fetch_all, jsonable
+from ckanext.casa.logic.referential_db import (
+    SCHEMA,
+    TERRITORIAL,
+    connect,
+    fetch_all,
+    jsonable,
+    rows,
+)
 from ckanext.casa.normalize import tokens
 
 UNIT_COLUMNS = "code, level, name_fr, name_ar, parent_code, population, attributes, valid_from, valid_to"
@@ -19,7 +27,9 @@ VALID_AT = "valid_from <= :d AND (valid_to IS NULL OR valid_to > :d)"
 FORWARD = ("renumbered", "merged", "split")
 
 
-def _validate(context: Context, data_dict: DataDict, input_schema: Any, action: str) -> DataDict:
+def validate_input(
+    context: Context, data_dict: DataDict, input_schema: Any, action: str
+) -> DataDict:
     tk.check_access(action, context, data_dict)
     data, errors = tk.navl_validate(data_dict, input_schema, context)
     if errors:
@@ -34,62 +44,113 @@ def _unit(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _at(code: str, day: str) -> dict[str, Any] | None:
-    rows = fetch_all(f"SELECT {UNIT_COLUMNS} FROM {SCHEMA}.unit WHERE referential = :r AND code = :c AND {VALID_AT}",
-                     r=TERRITORIAL, c=code, d=day)
-    return rows[0] if rows else None
+def _at(conn: sa.Connection, code: str, day: str) -> dict[str, Any] | None:
+    found = rows(
+        conn,
+        f"SELECT {UNIT_COLUMNS} FROM {SCHEMA}.unit WHERE referential = :r AND code = :c AND {VALID_AT}",
+        r=TERRITORIAL,
+        c=code,
+        d=day,
+    )
+    return found[0] if found else None
 
 
-def _events(code: str) -> list[dict[str, Any]]:
-    return [jsonable(e) for e in fetch_all(
-        f"SELECT e.kind, e.predecessor_code, e.successor_code, e.occurred_on, e.note, v.label AS version "
-        f"FROM {SCHEMA}.event e JOIN {SCHEMA}.version v ON v.id = e.version_id "
-        "WHERE e.referential = :r AND (e.predecessor_code = :c OR e.successor_code = :c) "
-        "ORDER BY e.occurred_on, e.id", r=TERRITORIAL, c=code)]
+def _events(conn: sa.Connection, code: str) -> list[dict[str, Any]]:
+    return [
+        jsonable(e)
+        for e in rows(
+            conn,
+            f"SELECT e.kind, e.predecessor_code, e.successor_code, e.occurred_on, e.note, v.label AS version "
+            f"FROM {SCHEMA}.event e JOIN {SCHEMA}.version v ON v.id = e.version_id "
+            "WHERE e.referential = :r AND (e.predecessor_code = :c OR e.successor_code = :c) "
+            "ORDER BY e.occurred_on, e.id",
+            r=TERRITORIAL,
+            c=code,
+        )
+    ]
 
 
-def _successors(code: str, day: str, depth: int = 0) -> list[str]:
+def _span(conn: sa.Connection, code: str) -> dict[str, Any]:
+    return rows(
+        conn,
+        f"SELECT min(valid_from) AS start, max(valid_to) AS stop, bool_or(valid_to IS NULL) AS open "
+        f"FROM {SCHEMA}.unit WHERE referential = :r AND code = :c",
+        r=TERRITORIAL,
+        c=code,
+    )[0]
+
+
+def _successors(conn: sa.Connection, code: str, day: str, depth: int = 0) -> list[str]:
     """Codes valid on ``day`` that ``code`` became, following renumberings,
     merges and splits forward in time."""
     found: list[str] = []
-    for e in _forward(code, day):
-        if _at(e, day):
-            found.append(e)
+    for successor in _forward(conn, code, day):
+        if _at(conn, successor, day):
+            found.append(successor)
         elif depth < 5:
-            found += _successors(e, day, depth + 1)
+            found += _successors(conn, successor, day, depth + 1)
     return sorted(set(found))
 
 
-def _forward(code: str, day: str) -> list[str]:
-    rows = fetch_all(
+def _forward(conn: sa.Connection, code: str, day: str) -> list[str]:
+    found = rows(
+        conn,
         f"SELECT DISTINCT successor_code FROM {SCHEMA}.event WHERE referential = :r AND predecessor_code = :c "
         "AND kind = ANY(:kinds) AND occurred_on <= :d AND successor_code <> :c",
-        r=TERRITORIAL, c=code, kinds=list(FORWARD), d=day)
-    return [r["successor_code"] for r in rows]
+        r=TERRITORIAL,
+        c=code,
+        kinds=list(FORWARD),
+        d=day,
+    )
+    return [r["successor_code"] for r in found]
 
 
-def _describe(row: dict[str, Any], day: str) -> dict[str, Any]:
+def _describe(conn: sa.Connection, row: dict[str, Any], day: str) -> dict[str, Any]:
     unit = _unit(row)
-    chain, parent, seen = [], row.get("parent_code"), set()
-    while parent and parent not in seen:
-        seen.add(parent)
-        found = _at(parent, day)
-        if not found:
-            break
-        chain.append({k: found[k] for k in ("code", "level", "name_fr", "name_ar")})
-        parent = found.get("parent_code")
-    unit["parents"] = chain
-    unit["children"] = [jsonable(c) for c in fetch_all(
-        f"SELECT code, level, name_fr, name_ar FROM {SCHEMA}.unit WHERE referential = :r AND parent_code = :c "
-        f"AND {VALID_AT} ORDER BY code", r=TERRITORIAL, c=row["code"], d=day)]
-    span = fetch_all(f"SELECT min(valid_from) AS start, bool_or(valid_to IS NULL) AS open, max(valid_to) AS stop "
-                     f"FROM {SCHEMA}.unit WHERE referential = :r AND code = :c", r=TERRITORIAL, c=row["code"])[0]
+    # The whole parent chain in one query, each parent as valid on the same day.
+    unit["parents"] = [
+        {k: p[k] for k in ("code", "level", "name_fr", "name_ar")}
+        for p in rows(
+            conn,
+            f"WITH RECURSIVE chain AS ("
+            f" SELECT code, level, name_fr, name_ar, parent_code, 1 AS depth FROM {SCHEMA}.unit"
+            f" WHERE referential = :r AND code = :p AND {VALID_AT}"
+            f" UNION ALL SELECT u.code, u.level, u.name_fr, u.name_ar, u.parent_code, c.depth + 1"
+            f" FROM {SCHEMA}.unit u JOIN chain c ON u.code = c.parent_code"
+            f" WHERE u.referential = :r AND u.valid_from <= :d AND (u.valid_to IS NULL OR u.valid_to > :d) AND c.depth < 8"
+            f") SELECT * FROM chain ORDER BY depth",
+            r=TERRITORIAL,
+            p=row.get("parent_code") or "",
+            d=day,
+        )
+    ]
+    unit["children"] = [
+        jsonable(c)
+        for c in rows(
+            conn,
+            f"SELECT code, level, name_fr, name_ar FROM {SCHEMA}.unit WHERE referential = :r AND parent_code = :c "
+            f"AND {VALID_AT} ORDER BY code",
+            r=TERRITORIAL,
+            c=row["code"],
+            d=day,
+        )
+    ]
+    span = _span(conn, row["code"])
     unit["code_valid_from"] = span["start"].isoformat()
     unit["code_valid_to"] = None if span["open"] else span["stop"].isoformat()
-    events = _events(row["code"])
-    unit["predecessors"] = [e for e in events if e["successor_code"] == row["code"] and e["predecessor_code"]]
-    unit["successors"] = [e for e in events if e["predecessor_code"] == row["code"] and e["successor_code"]
-                          and e["successor_code"] != row["code"]]
+    events = _events(conn, row["code"])
+    unit["predecessors"] = [
+        e
+        for e in events
+        if e["successor_code"] == row["code"] and e["predecessor_code"]
+    ]
+    unit["successors"] = [
+        e
+        for e in events
+        if e["predecessor_code"] == row["code"]
+        and e["successor_code"]
+        and e["successor_code"] != row["code"]
+    ]
     unit["as_of"] = day
     return unit
 
@@ -106,29 +167,37 @@ def casa_unit_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :type as_of: string
     :rtype: dictionary
     """
-    data = _validate(context, data_dict, schema.unit_show(), "casa_unit_show")
+    data = validate_input(context, data_dict, schema.unit_show(), "casa_unit_show")
     code, day = data["code"], data.get("as_of") or dt.date.today().isoformat()
-    row = _at(code, day)
-    if row:
-        return dict(_describe(row, day), resolved_from=None)
-    history = fetch_all(f"SELECT min(valid_from) AS start, max(valid_to) AS stop, bool_or(valid_to IS NULL) AS open "
-                        f"FROM {SCHEMA}.unit WHERE referential = :r AND code = :c", r=TERRITORIAL, c=code)[0]
-    if history["start"] is None:
-        raise tk.ObjectNotFound(f"Code inconnu : {code} n'existe dans aucune version du référentiel.")
-    if day < history["start"].isoformat():
-        raise tk.ObjectNotFound(f"Le code {code} n'existait pas le {day} : il est valide à partir du "
-                                f"{history['start'].isoformat()}.")
-    successors = _successors(code, day)
-    if not successors:
-        raise tk.ObjectNotFound(f"Le code {code} a été retiré le {history['stop'].isoformat()} sans successeur.")
-    return {
-        "resolved_from": code,
-        "code_valid_to": history["stop"].isoformat(),
-        "message": f"Le code {code} n'est plus valide depuis le {history['stop'].isoformat()} ; "
-                   f"au {day} il correspond à : {', '.join(successors)}.",
-        "as_of": day,
-        "successors": [_describe(_at(s, day) or {}, day) for s in successors],
-    }
+    with connect() as conn:
+        row = _at(conn, code, day)
+        if row:
+            return dict(_describe(conn, row, day), resolved_from=None)
+        history = _span(conn, code)
+        if history["start"] is None:
+            raise tk.ObjectNotFound(
+                f"Code inconnu : {code} n'existe dans aucune version du référentiel."
+            )
+        if day < history["start"].isoformat():
+            raise tk.ObjectNotFound(
+                f"Le code {code} n'existait pas le {day} : il est valide à partir du "
+                f"{history['start'].isoformat()}."
+            )
+        successors = _successors(conn, code, day)
+        if not successors:
+            raise tk.ObjectNotFound(
+                f"Le code {code} a été retiré le {history['stop'].isoformat()} sans successeur."
+            )
+        return {
+            "resolved_from": code,
+            "code_valid_to": history["stop"].isoformat(),
+            "message": f"Le code {code} n'est plus valide depuis le {history['stop'].isoformat()} ; "
+            f"au {day} il correspond à : {', '.join(successors)}.",
+            "as_of": day,
+            "successors": [
+                _describe(conn, _at(conn, s, day) or {}, day) for s in successors
+            ],
+        }
 
 
 @tk.side_effect_free
@@ -148,17 +217,23 @@ def casa_unit_search(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :type limit: int
     :rtype: dictionary with ``count`` and ``results``
     """
-    data = _validate(context, data_dict, schema.unit_search(), "casa_unit_search")
+    data = validate_input(context, data_dict, schema.unit_search(), "casa_unit_search")
     day = data.get("as_of") or dt.date.today().isoformat()
     q = data["q"].strip()
-    params: dict[str, Any] = {"r": TERRITORIAL, "d": day, "limit": int(data.get("limit") or 20)}
+    params: dict[str, Any] = {
+        "r": TERRITORIAL,
+        "d": day,
+        "limit": int(data.get("limit") or 20),
+    }
     if schema.CODE.match(q.rstrip(".")) or q.replace(".", "").isdigit():
         where = ["code LIKE :prefix"]
         params["prefix"] = q.replace("%", "") + "%"
     else:
         words = tokens(q)
         if not words:
-            raise tk.ValidationError({"q": ["Recherche vide : donnez un nom ou le début d'un code."]})
+            raise tk.ValidationError(
+                {"q": ["Recherche vide : donnez un nom ou le début d'un code."]}
+            )
         where = [f"(' ' || name_folded || ' ') LIKE :w{i}" for i in range(len(words))]
         params.update({f"w{i}": f"%{w}%" for i, w in enumerate(words)})
         params["exact"] = " ".join(words)
@@ -166,18 +241,26 @@ def casa_unit_search(context: Context, data_dict: DataDict) -> dict[str, Any]:
         where.append("level = :level")
         params["level"] = data["level"]
     if data.get("parent"):
-        where.append("code <> :parent AND (parent_code = :parent OR attributes->>'region_code' = :parent OR "
-                     "attributes->>'province_code' = :parent OR attributes->>'cercle_code' = :parent OR "
-                     "attributes->>'prefecture_arrondissements_code' = :parent)")
+        where.append(
+            "code <> :parent AND (parent_code = :parent OR attributes->>'region_code' = :parent OR "
+            "attributes->>'province_code' = :parent OR attributes->>'cercle_code' = :parent OR "
+            "attributes->>'prefecture_arrondissements_code' = :parent)"
+        )
         params["parent"] = data["parent"]
-    exact = "(name_folded = :exact OR name_folded LIKE :exact || ' %') DESC, " if "exact" in params else ""
-    rows = fetch_all(
+    exact = (
+        "(name_folded = :exact OR name_folded LIKE :exact || ' %') DESC, "
+        if "exact" in params
+        else ""
+    )
+    found = fetch_all(
         f"SELECT {UNIT_COLUMNS}, count(*) OVER () AS total FROM {SCHEMA}.unit WHERE referential = :r AND {VALID_AT} "
-        f"AND {' AND '.join(where)} ORDER BY {exact}population DESC NULLS LAST, code LIMIT :limit", **params)
-    total = rows[0].pop("total") if rows else 0
-    for r in rows[1:]:
+        f"AND {' AND '.join(where)} ORDER BY {exact}population DESC NULLS LAST, code LIMIT :limit",
+        **params,
+    )
+    total = found[0].pop("total") if found else 0
+    for r in found[1:]:
         r.pop("total")
-    return {"count": total, "as_of": day, "results": [_unit(r) for r in rows]}
+    return {"count": total, "as_of": day, "results": [_unit(r) for r in found]}
 
 
 @tk.side_effect_free
@@ -189,12 +272,21 @@ def casa_unit_history(context: Context, data_dict: DataDict) -> dict[str, Any]:
     :type code: string
     :rtype: dictionary with ``states`` and ``events``
     """
-    data = _validate(context, data_dict, schema.unit_history(), "casa_unit_history")
+    data = validate_input(
+        context, data_dict, schema.unit_history(), "casa_unit_history"
+    )
     code = data["code"]
     states = fetch_all(
         f"SELECT {', '.join('u.' + c for c in UNIT_COLUMNS.split(', '))}, vf.label AS version_from, vt.label AS version_to FROM {SCHEMA}.unit u "
         f"JOIN {SCHEMA}.version vf ON vf.id = u.version_from LEFT JOIN {SCHEMA}.version vt ON vt.id = u.version_to "
-        "WHERE u.referential = :r AND u.code = :c ORDER BY u.valid_from", r=TERRITORIAL, c=code)
+        "WHERE u.referential = :r AND u.code = :c ORDER BY u.valid_from",
+        r=TERRITORIAL,
+        c=code,
+    )
     if not states:
-        raise tk.ObjectNotFound(f"Code inconnu : {code} n'existe dans aucune version du référentiel.")
-    return {"code": code, "states": [_unit(s) for s in states], "events": _events(code)}
+        raise tk.ObjectNotFound(
+            f"Code inconnu : {code} n'existe dans aucune version du référentiel."
+        )
+    with connect() as conn:
+        events = _events(conn, code)
+    return {"code": code, "states": [_unit(s) for s in states], "events": events}

@@ -10,7 +10,15 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
 CODE = re.compile(r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2}(\.[0-9]{1,2})?)?)?$")
-LEVELS = ("region", "province", "prefecture", "prefecture_arrondissements", "cercle", "commune", "arrondissement")
+LEVELS = (
+    "region",
+    "province",
+    "prefecture",
+    "prefecture_arrondissements",
+    "cercle",
+    "commune",
+    "arrondissement",
+)
 # Before the first census coding and far in the future, a date is a typo.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
@@ -32,15 +40,21 @@ def iso_date(value: Any) -> str:
         try:
             parsed = dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise tk.Invalid(f"Date illisible : {value!r}. Attendu AAAA-MM-JJ, par exemple 2020-01-01.")
+            raise tk.Invalid(
+                f"Date illisible : {value!r}. Attendu AAAA-MM-JJ, par exemple 2020-01-01."
+            )
     if not EARLIEST <= parsed <= LATEST:
-        raise tk.Invalid(f"Date hors limites : {parsed}. Attendu entre {EARLIEST} et {LATEST}.")
+        raise tk.Invalid(
+            f"Date hors limites : {parsed}. Attendu entre {EARLIEST} et {LATEST}."
+        )
     return parsed.isoformat()
 
 
 def unit_level(value: Any) -> str:
     if value not in LEVELS:
-        raise tk.Invalid(f"Niveau inconnu : {value!r}. Niveaux possibles : {', '.join(LEVELS)}.")
+        raise tk.Invalid(
+            f"Niveau inconnu : {value!r}. Niveaux possibles : {', '.join(LEVELS)}."
+        )
     return value
 
 
@@ -51,12 +65,18 @@ def _base() -> tuple[Any, Any, Any, Any]:
 
 def referential_show() -> Schema:
     ignore_missing, not_empty, unicode_safe, _ = _base()
-    return {"name": [not_empty, unicode_safe], "version": [ignore_missing, unicode_safe]}
+    return {
+        "name": [not_empty, unicode_safe],
+        "version": [ignore_missing, unicode_safe],
+    }
 
 
 def unit_show() -> Schema:
     ignore_missing, not_empty, unicode_safe, _ = _base()
-    return {"code": [not_empty, unicode_safe, unit_code], "as_of": [ignore_missing, iso_date]}
+    return {
+        "code": [not_empty, unicode_safe, unit_code],
+        "as_of": [ignore_missing, iso_date],
+    }
 
 
 def unit_history() -> Schema:
@@ -72,11 +92,19 @@ def unit_search() -> Schema:
         "level": [ignore_missing, unicode_safe, unit_level],
         "parent": [ignore_missing, unicode_safe, unit_code],
         "as_of": [ignore_missing, iso_date],
-        "limit": [ignore_missing, int_validator, v("natural_number_validator"), v("limit_to_configured_maximum")("", 100)],
+        "limit": [
+            ignore_missing,
+            int_validator,
+            v("natural_number_validator"),
+            v("limit_to_configured_maximum")("", 100),
+        ],
     }
 
 
 def referential_diff() -> Schema:
     _, not_empty, unicode_safe, _ = _base()
-    return {"name": [not_empty, unicode_safe], "from_version": [not_empty, unicode_safe],
-            "to_version": [not_empty, unicode_safe]}
+    return {
+        "name": [not_empty, unicode_safe],
+        "from_version": [not_empty, unicode_safe],
+        "to_version": [not_empty, unicode_safe],
+    }

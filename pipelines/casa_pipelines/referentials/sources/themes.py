@@ -23,6 +23,14 @@ def extract(source: str, fields: list[str]) -> Extract:
         themes = importlib.import_module(source).THEMES
     except (ImportError, AttributeError) as err:
         raise SourceError(f"Source de thèmes illisible : {source} ({err}).") from err
-    rows = [{"code": t["name"], "level": "theme", "name_fr": t["title"], "name_ar": t.get("title_ar"),
-             "name_en": t.get("title_en")} for t in themes]
+    rows = [
+        {
+            "code": t["name"],
+            "level": "theme",
+            "name_fr": t["title"],
+            "name_ar": t.get("title_ar"),
+            "name_en": t.get("title_en"),
+        }
+        for t in themes
+    ]
     return Extract(rows=rows, source=source, valid_from=VALID_FROM)

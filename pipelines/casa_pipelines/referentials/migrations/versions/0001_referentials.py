@@ -33,13 +33,23 @@ def upgrade() -> None:
     op.create_table(
         "version",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("referential", sa.Text, sa.ForeignKey(f"{S}.referential.name"), nullable=False),
+        sa.Column(
+            "referential",
+            sa.Text,
+            sa.ForeignKey(f"{S}.referential.name"),
+            nullable=False,
+        ),
         sa.Column("label", sa.Text, nullable=False),
         sa.Column("valid_from", sa.Date, nullable=False),
         sa.Column("sha256", sa.CHAR(64), nullable=False),
         sa.Column("source", sa.Text, nullable=False),
         sa.Column("row_count", sa.Integer, nullable=False),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column(
+            "published_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.func.now(),
+        ),
         sa.Column("report", JSONB, nullable=False),
         sa.UniqueConstraint("referential", "label"),
         sa.UniqueConstraint("referential", "sha256"),
@@ -48,7 +58,12 @@ def upgrade() -> None:
     op.create_table(
         "unit",
         sa.Column("id", sa.BigInteger, primary_key=True),
-        sa.Column("referential", sa.Text, sa.ForeignKey(f"{S}.referential.name"), nullable=False),
+        sa.Column(
+            "referential",
+            sa.Text,
+            sa.ForeignKey(f"{S}.referential.name"),
+            nullable=False,
+        ),
         sa.Column("code", sa.Text, nullable=False),
         sa.Column("level", sa.Text, nullable=False),
         sa.Column("name_fr", sa.Text),
@@ -62,21 +77,41 @@ def upgrade() -> None:
         sa.Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False)),
         sa.Column("valid_from", sa.Date, nullable=False),
         sa.Column("valid_to", sa.Date),
-        sa.Column("version_from", sa.Integer, sa.ForeignKey(f"{S}.version.id"), nullable=False),
+        sa.Column(
+            "version_from", sa.Integer, sa.ForeignKey(f"{S}.version.id"), nullable=False
+        ),
         sa.Column("version_to", sa.Integer, sa.ForeignKey(f"{S}.version.id")),
-        sa.CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="unit_interval"),
+        sa.CheckConstraint(
+            "valid_to IS NULL OR valid_to > valid_from", name="unit_interval"
+        ),
         schema=S,
     )
-    op.create_index("unit_code_idx", "unit", ["referential", "code", "valid_from"], schema=S)
+    op.create_index(
+        "unit_code_idx", "unit", ["referential", "code", "valid_from"], schema=S
+    )
     op.create_index("unit_parent_idx", "unit", ["referential", "parent_code"], schema=S)
-    op.create_index("unit_folded_idx", "unit", ["name_folded"], schema=S,
-                    postgresql_ops={"name_folded": "text_pattern_ops"})
-    op.create_index("unit_geom_idx", "unit", ["geom"], schema=S, postgresql_using="gist")
+    op.create_index(
+        "unit_folded_idx",
+        "unit",
+        ["name_folded"],
+        schema=S,
+        postgresql_ops={"name_folded": "text_pattern_ops"},
+    )
+    op.create_index(
+        "unit_geom_idx", "unit", ["geom"], schema=S, postgresql_using="gist"
+    )
     op.create_table(
         "event",
         sa.Column("id", sa.BigInteger, primary_key=True),
-        sa.Column("referential", sa.Text, sa.ForeignKey(f"{S}.referential.name"), nullable=False),
-        sa.Column("version_id", sa.Integer, sa.ForeignKey(f"{S}.version.id"), nullable=False),
+        sa.Column(
+            "referential",
+            sa.Text,
+            sa.ForeignKey(f"{S}.referential.name"),
+            nullable=False,
+        ),
+        sa.Column(
+            "version_id", sa.Integer, sa.ForeignKey(f"{S}.version.id"), nullable=False
+        ),
         sa.Column("kind", sa.Text, nullable=False),
         sa.Column("predecessor_code", sa.Text),
         sa.Column("successor_code", sa.Text),
@@ -85,8 +120,12 @@ def upgrade() -> None:
         sa.CheckConstraint(f"kind IN {KINDS}", name="event_kind"),
         schema=S,
     )
-    op.create_index("event_predecessor_idx", "event", ["referential", "predecessor_code"], schema=S)
-    op.create_index("event_successor_idx", "event", ["referential", "successor_code"], schema=S)
+    op.create_index(
+        "event_predecessor_idx", "event", ["referential", "predecessor_code"], schema=S
+    )
+    op.create_index(
+        "event_successor_idx", "event", ["referential", "successor_code"], schema=S
+    )
 
 
 def downgrade() -> None:
