@@ -25,8 +25,8 @@ WS = r"[\t\n\x{0b}\f\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028
 DIGITS_FROM = "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹"
 DIGITS_TO = "01234567890123456789"
 INT_RE = r"[+-]?[0-9]+(?:_[0-9]+)*"
-_D = r"[0-9]+(?:_[0-9]+)*"
-NUMBER_RE = rf"(?i)[+-]?(?:(?:{_D}(?:\.(?:{_D})?)?|\.{_D})(?:e[+-]?{_D})?|inf(?:inity)?|s?nan(?:[0-9]+)?)"
+# Decimal() strips, then drops every underscore, then parses this grammar.
+NUMBER_RE = r"(?i)[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?|inf(?:inity)?|s?nan[0-9]*)"
 # strptime's own sub-patterns (Lib/_strptime.py), as RE2.
 _STRPTIME = {"Y": r"([0-9]{4})", "m": r"(1[0-2]|0[1-9]|[1-9])", "d": r"(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])",
              "y": r"([0-9]{2})"}
@@ -171,10 +171,11 @@ def _type_sql(desc: dict[str, Any], name: str) -> tuple[str, str]:
                 f"TRY_CAST(replace({text}, '_', '') AS HUGEINT)")
     if ftype == "number":
         text, broken = _number_text(desc)
+        text = f"replace({_strip(text)}, '_', '')"
         ok = f"regexp_full_match({text}, {lit(NUMBER_RE)})"
         if broken:
             ok = f"(NOT {broken} AND {ok})"
-        return ok, f"TRY_CAST(regexp_replace(replace({text}, '_', ''), '(?i)^([+-]?)s?nan[0-9]*$', 'nan') AS DOUBLE)"
+        return ok, f"TRY_CAST(regexp_replace({text}, '(?i)^([+-]?)s?nan[0-9]*$', 'nan') AS DOUBLE)"
     if ftype == "year":
         text = _digits("{c}")
         ok = (f"(length({{c}}) = 4 AND regexp_full_match({_strip(text)}, {lit(INT_RE)}) AND "

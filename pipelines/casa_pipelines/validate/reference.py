@@ -13,7 +13,9 @@ Triple = tuple[int | None, int | None, str]
 def frictionless_triples(path: Path, schema: dict[str, Any], *, encoding: str, delimiter: str) -> list[Triple]:
     from frictionless import Dialect, Resource, Schema, formats
 
-    dialect = Dialect(controls=[formats.CsvControl(delimiter=delimiter)])
+    # header_rows pinned: otherwise frictionless guesses the header row from the
+    # widest rows of a sample, and a file with long ragged rows gets a data row as header.
+    dialect = Dialect(header_rows=[1], controls=[formats.CsvControl(delimiter=delimiter)])
     path = Path(path).resolve()
     # frictionless refuses absolute paths unless they sit under `basepath`.
     resource = Resource(path.name, basepath=str(path.parent), schema=Schema.from_descriptor(schema), encoding=encoding,
