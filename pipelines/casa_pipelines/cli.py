@@ -117,6 +117,69 @@ def validate_command(dataset: str, file: Path, fmt: str, lang: str, encoding: st
     sys.exit(0 if report.valid else 1)
 
 
+@main.command("ingest")
+@click.argument("dataset")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--encoding", help="Encoding of the file (e.g. cp1256) when it cannot be detected.")
+@click.option("--no-referentials", is_flag=True, help="Skip the référentiel check (recorded in the report).")
+@guarded
+def ingest_command(dataset: str, file: Path, lang: str, encoding: str | None, no_referentials: bool) -> None:
+    """Validate FILE, stage it and record a new release of DATASET.
+
+    Nothing is recorded when the file is not valid (exit 1, with the report),
+    and the same content loaded again creates no new release.
+    """
+    from casa_pipelines.errors import ValidationFailed
+    from casa_pipelines.ingest import ingest
+    from casa_pipelines.validate.referential_check import PostgresReferential
+
+    spec = _spec(dataset)
+    url = config.Settings.from_env().datastore_url
+    lookup = PostgresReferential(url) if spec.referentials and not no_referentials else None
+    try:
+        with Console(stderr=True).status("Validation et chargement…" if lang == "fr" else "Validating and loading…"):
+            result = ingest(spec, file, url, encoding=encoding, referential=lookup)
+    except ValidationFailed as exc:
+        click.echo(exc.report.to_text(lang, color=sys.stdout.isatty()), nl=False)
+        raise
+    r = result.release
+    if result.created:
+        msg = (f"Release {r.number} of {r.dataset} recorded: {r.rows} rows, sha256 {r.sha256[:12]}…" if lang == "en"
+               else f"Version {r.number} de {r.dataset} enregistrée : {r.rows} lignes, sha256 {r.sha256[:12]}…")
+    else:
+        msg = (f"Same content as release {r.number}: no new release." if lang == "en"
+               else f"Contenu identique à la version {r.number} : aucune nouvelle version.")
+    click.echo(msg)
+
+
+@main.command("releases")
+@click.argument("dataset")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@guarded
+def releases_command(dataset: str, lang: str) -> None:
+    """List the releases of DATASET."""
+    import psycopg
+    from rich.table import Table as RichTable
+
+    from casa_pipelines.release import list_releases
+
+    spec = _spec(dataset)
+    with psycopg.connect(config.Settings.from_env().datastore_url) as conn:
+        releases = list_releases(conn, spec.slug)
+    if not releases:
+        click.echo("No release yet." if lang == "en" else "Aucune version pour l'instant.")
+        return
+    grid = RichTable()
+    for title in (("n°", "date", "lignes", "sha256", "statut", "source") if lang == "fr"
+                  else ("no.", "date", "rows", "sha256", "status", "source")):
+        grid.add_column(title)
+    for r in releases:
+        grid.add_row(str(r.number), r.created_at.strftime("%Y-%m-%d %H:%M"), str(r.rows), r.sha256[:12],
+                     r.status, r.source)
+    Console().print(grid)
+
+
 def _register() -> None:
     # Each area of the pipelines adds its own command group here.
     try:

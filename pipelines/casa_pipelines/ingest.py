@@ -1,0 +1,77 @@
+"""``casa ingest``: validate, stage, run the suite on the staged table, and
+record a numbered release; or change nothing and say why.
+
+Order matters: Table Schema, geometry and référentiel checks run in memory
+first, so an invalid file never reaches the database; the expectation suite
+then runs in PostgreSQL on the staged rows, as DESIGN.md asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from casa_pipelines.errors import PublishError, ValidationFailed
+from casa_pipelines.extract import extract
+from casa_pipelines.release import (
+    Release,
+    dataset_lock,
+    drop_orphans,
+    ensure_tables,
+    find_by_hash,
+    record,
+)
+from casa_pipelines.spec import DatasetSpec
+from casa_pipelines.stage import STAGING, stage
+from casa_pipelines.validate import load_schema, validate
+from casa_pipelines.validate.engine import compile_schema, typed_arrow
+from casa_pipelines.validate.referential_check import ReferentialLookup
+from casa_pipelines.validate.report import Report
+from casa_pipelines.validate.suite import read_suite, run_suite_on_postgres
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    report: Report
+    release: Release
+    created: bool  # False when the same content was already a release
+
+
+def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = None,
+           referential: ReferentialLookup | None = None) -> IngestResult:
+    table = extract(path, spec.source, encoding=encoding)
+    report = validate(table, spec, referential=referential, run_suite=False)
+    if not report.valid:
+        raise ValidationFailed(report)
+    schema = compile_schema(load_schema(spec.schema_path))
+    typed = typed_arrow(table, schema).drop_columns(["_row"])
+    try:
+        conn = psycopg.connect(url)
+    except psycopg.OperationalError as exc:
+        raise PublishError(f"Base datastore injoignable : {exc}", f"Datastore database unreachable: {exc}") from None
+    with conn, dataset_lock(conn, spec.slug):
+        ensure_tables(conn)
+        drop_orphans(conn, spec.slug)
+        conn.commit()
+        staged = stage(conn, spec.slug, schema, typed)
+        existing = find_by_hash(conn, spec.slug, staged.sha256)
+        if existing:
+            conn.rollback()  # the staged copy is not needed
+            return IngestResult(report, existing, created=False)
+        conn.commit()  # GX reads the staged table through its own connection
+        try:
+            if spec.suite_path:
+                report.add("suite", run_suite_on_postgres(read_suite(spec.suite_path), url, STAGING, staged.table))
+            if not report.valid:
+                raise ValidationFailed(report)
+            release = record(conn, spec.slug, staged, table.name, report.to_dict())
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGING, staged.table)))
+            conn.commit()
+            raise
+    return IngestResult(report, release, created=True)
