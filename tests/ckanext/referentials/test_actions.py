@@ -126,3 +126,49 @@ def test_http_status_codes(app) -> None:
         query_string={"code": "06", "as_of": "hier"},
         status=409,
     )
+
+
+def test_downloads_cite_one_version(app) -> None:
+    csv_2014 = app.get("/referentiels/territorial_units/2014.csv").get_data(
+        as_text=True
+    )
+    csv_2024 = app.get("/referentiels/territorial_units/2024.csv").get_data(
+        as_text=True
+    )
+    assert "01.051.05.01," in csv_2014 and "01.051.05.01," not in csv_2024
+    assert csv_2024.count("\n") == 1852 + 1
+    geo = app.get("/referentiels/territorial_units/2024.geojson").json
+    anfa = next(f for f in geo["features"] if f["id"] == "06.141.01.01")
+    assert (
+        anfa["geometry"]["type"] == "MultiPolygon"
+        and anfa["properties"]["population"] == 66202
+    )
+    app.get("/referentiels/territorial_units/1999.csv", status=404)
+    app.get("/referentiels/territorial_units/2024.xlsx", status=404)
+
+
+@pytest.mark.usefixtures("clean_db")
+@pytest.mark.ckan_config("ckan.plugins", "casa casa_search scheming_datasets")
+@pytest.mark.ckan_config(
+    "scheming.dataset_schemas", "ckanext.casa:schemas/dataset.yaml"
+)
+def test_referential_becomes_a_dataset() -> None:
+    from ckan.tests import factories
+
+    sysadmin = factories.Sysadmin()
+    factories.Organization(name="bureau-des-donnees")
+    factories.Group(name="territoire-population")
+    context = {"user": sysadmin["name"], "ignore_auth": False}
+    dataset = helpers.call_action(
+        "casa_referential_publish", context=context, name="territorial_units"
+    )
+    assert dataset["name"] == "referentiel-territorial-units"
+    assert [g["name"] for g in dataset["groups"]] == ["territoire-population"]
+    assert {r["format"] for r in dataset["resources"]} == {"CSV", "JSON", "GeoJSON"}
+    assert len(dataset["resources"]) == 6
+    again = helpers.call_action(
+        "casa_referential_publish", context=context, name="territorial_units"
+    )
+    assert again["id"] == dataset["id"]
+    with pytest.raises(tk.NotAuthorized):
+        call("casa_referential_publish", name="territorial_units")

@@ -11,8 +11,13 @@ def casa_referential_read(context: Context, data_dict: DataDict) -> AuthResult:
     return {"success": True}
 
 
+def casa_referential_publish(context: Context, data_dict: DataDict) -> AuthResult:
+    # Sysadmins pass every auth check before this runs; nobody else may.
+    return {"success": False, "msg": "Réservé aux administrateurs du site."}
+
+
 def get_auth_functions() -> dict:
-    return {
+    functions: dict = {
         name: casa_referential_read
         for name in (
             "casa_referential_list",
@@ -23,3 +28,5 @@ def get_auth_functions() -> dict:
             "casa_unit_history",
         )
     }
+    functions["casa_referential_publish"] = casa_referential_publish
+    return functions

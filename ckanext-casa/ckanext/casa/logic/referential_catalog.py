@@ -180,8 +180,10 @@ def casa_referential_diff(context: Context, data_dict: DataDict) -> dict[str, An
 
 def get_actions() -> dict[str, Any]:
     from ckanext.casa.logic import referential_lookup as lookup
+    from ckanext.casa.logic import referential_publish as publish
 
     return {
+        "casa_referential_publish": publish.casa_referential_publish,
         "casa_referential_list": casa_referential_list,
         "casa_referential_show": casa_referential_show,
         "casa_referential_diff": casa_referential_diff,
