@@ -105,51 +105,56 @@ def _forward(conn: sa.Connection, code: str, day: str) -> list[str]:
     return [r["successor_code"] for r in found]
 
 
+_NAMES = (
+    "'code', {p}code, 'level', {p}level, 'name_fr', {p}name_fr, 'name_ar', {p}name_ar"
+)
+# Everything around a unit in one round trip: the parent chain (each parent as
+# valid on the same day), the children, the code's validity span and its events.
+DESCRIBE = f"""
+SELECT
+  (WITH RECURSIVE chain AS (
+     SELECT code, level, name_fr, name_ar, parent_code, 1 AS depth FROM {SCHEMA}.unit
+     WHERE referential = :r AND code = :p AND {VALID_AT}
+     UNION ALL
+     SELECT u.code, u.level, u.name_fr, u.name_ar, u.parent_code, c.depth + 1
+     FROM {SCHEMA}.unit u JOIN chain c ON u.code = c.parent_code
+     WHERE u.referential = :r AND u.valid_from <= :d AND (u.valid_to IS NULL OR u.valid_to > :d)
+       AND c.depth < 8)
+   SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}) ORDER BY depth), '[]') FROM chain
+  ) AS parents,
+  (SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}) ORDER BY code), '[]')
+   FROM {SCHEMA}.unit WHERE referential = :r AND parent_code = :c AND {VALID_AT}) AS children,
+  (SELECT min(valid_from) FROM {SCHEMA}.unit WHERE referential = :r AND code = :c) AS start,
+  (SELECT CASE WHEN bool_or(valid_to IS NULL) THEN NULL ELSE max(valid_to) END
+   FROM {SCHEMA}.unit WHERE referential = :r AND code = :c) AS stop,
+  (SELECT coalesce(json_agg(json_build_object('kind', e.kind, 'predecessor_code', e.predecessor_code,
+     'successor_code', e.successor_code, 'occurred_on', e.occurred_on, 'note', e.note, 'version', v.label)
+     ORDER BY e.occurred_on, e.id), '[]')
+   FROM {SCHEMA}.event e JOIN {SCHEMA}.version v ON v.id = e.version_id
+   WHERE e.referential = :r AND (e.predecessor_code = :c OR e.successor_code = :c)) AS events
+"""
+
+
 def _describe(conn: sa.Connection, row: dict[str, Any], day: str) -> dict[str, Any]:
     unit = _unit(row)
-    # The whole parent chain in one query, each parent as valid on the same day.
-    unit["parents"] = [
-        {k: p[k] for k in ("code", "level", "name_fr", "name_ar")}
-        for p in rows(
-            conn,
-            f"WITH RECURSIVE chain AS ("
-            f" SELECT code, level, name_fr, name_ar, parent_code, 1 AS depth FROM {SCHEMA}.unit"
-            f" WHERE referential = :r AND code = :p AND {VALID_AT}"
-            f" UNION ALL SELECT u.code, u.level, u.name_fr, u.name_ar, u.parent_code, c.depth + 1"
-            f" FROM {SCHEMA}.unit u JOIN chain c ON u.code = c.parent_code"
-            f" WHERE u.referential = :r AND u.valid_from <= :d AND (u.valid_to IS NULL OR u.valid_to > :d) AND c.depth < 8"
-            f") SELECT * FROM chain ORDER BY depth",
-            r=TERRITORIAL,
-            p=row.get("parent_code") or "",
-            d=day,
-        )
-    ]
-    unit["children"] = [
-        jsonable(c)
-        for c in rows(
-            conn,
-            f"SELECT code, level, name_fr, name_ar FROM {SCHEMA}.unit WHERE referential = :r AND parent_code = :c "
-            f"AND {VALID_AT} ORDER BY code",
-            r=TERRITORIAL,
-            c=row["code"],
-            d=day,
-        )
-    ]
-    span = _span(conn, row["code"])
-    unit["code_valid_from"] = span["start"].isoformat()
-    unit["code_valid_to"] = None if span["open"] else span["stop"].isoformat()
-    events = _events(conn, row["code"])
+    code = row["code"]
+    around = rows(
+        conn, DESCRIBE, r=TERRITORIAL, c=code, p=row.get("parent_code") or "", d=day
+    )[0]
+    unit["parents"] = around["parents"]
+    unit["children"] = around["children"]
+    unit["code_valid_from"] = around["start"].isoformat()
+    unit["code_valid_to"] = around["stop"].isoformat() if around["stop"] else None
+    events = around["events"]
     unit["predecessors"] = [
-        e
-        for e in events
-        if e["successor_code"] == row["code"] and e["predecessor_code"]
+        e for e in events if e["successor_code"] == code and e["predecessor_code"]
     ]
     unit["successors"] = [
         e
         for e in events
-        if e["predecessor_code"] == row["code"]
+        if e["predecessor_code"] == code
         and e["successor_code"]
-        and e["successor_code"] != row["code"]
+        and e["successor_code"] != code
     ]
     unit["as_of"] = day
     return unit
