@@ -106,6 +106,11 @@ def _arrow(table: Table, width: int) -> pa.Table:
         "_row": pa.array(table.row_numbers, pa.int64()),
         "_width": pa.array([len(r) for r in table.rows], pa.int32()),
     }
+    if table.rows and all(len(r) == width for r in table.rows):
+        # The common, regular case: transpose once in C instead of a test per cell.
+        for i, column in enumerate(zip(*table.rows, strict=True)):
+            columns[f"c{i + 1}"] = pa.array(column, pa.string())
+        return pa.table(columns)
     for i in range(width):
         columns[f"c{i + 1}"] = pa.array([r[i] if i < len(r) else None for r in table.rows], pa.string())
     return pa.table(columns)

@@ -1,0 +1,144 @@
+"""`make bench-ingest`: the ingest path against plain COPY (C) and
+frictionless-py on the same seeded file (issue 4). Prints the ratios and
+writes bench/results/ingest.json. Figures, not a timed test.
+
+Each measured step runs in its own process so its peak memory (ru_maxrss)
+is its own. Environment: CASA_DATASTORE_URL (source var/test/env.sh),
+BENCH_ROWS (default 1,000,000), BENCH_SKIP_FRICTIONLESS=1 to skip the slowest part.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+from ingest_data import generate
+
+STEP = r"""
+import json, resource, sys, time, uuid
+from pathlib import Path
+import yaml
+step, path, url = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+schema_path = Path(sys.argv[4])
+out = {}
+if step in ("validate", "ingest"):
+    import casa_pipelines.extract, casa_pipelines.validate, casa_pipelines.ingest, frictionless  # noqa
+if step == "frictionless":
+    import frictionless  # noqa
+t0 = time.perf_counter()
+if step == "copy":
+    import psycopg
+    name = "bench_copy_" + uuid.uuid4().hex[:6]
+    with psycopg.connect(url, autocommit=True) as conn:
+        cols = ", ".join(f"c{i} text" for i in range(11))
+        conn.execute(f"CREATE UNLOGGED TABLE casa_staging.{name} ({cols})")
+        t0 = time.perf_counter()
+        with conn.cursor().copy(f"COPY casa_staging.{name} FROM STDIN (FORMAT csv, HEADER true)") as copy, \
+                path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        out["seconds"] = time.perf_counter() - t0
+        conn.execute(f"DROP TABLE casa_staging.{name}")
+elif step == "validate":
+    from casa_pipelines.extract import extract
+    from casa_pipelines.validate.engine import compile_schema, validate_table
+    schema = compile_schema(yaml.safe_load(schema_path.read_text(encoding="utf-8")))
+    issues = validate_table(extract(path), schema)
+    out["seconds"] = time.perf_counter() - t0
+    out["triples"] = sorted([[i.row or 0, i.field_number or 0, i.type] for i in issues])
+elif step == "frictionless":
+    from casa_pipelines.validate.reference import frictionless_triples
+    triples = frictionless_triples(path, yaml.safe_load(schema_path.read_text(encoding="utf-8")),
+                                   encoding="utf-8", delimiter=",")
+    out["seconds"] = time.perf_counter() - t0
+    out["triples"] = sorted([[r or 0, f or 0, t] for r, f, t in triples])
+elif step == "ingest":
+    from casa_pipelines.ingest import ingest
+    from casa_pipelines.spec import load_spec
+    result = ingest(load_spec(Path(sys.argv[5]), root=Path(sys.argv[6])), path, url)
+    out["seconds"] = time.perf_counter() - t0
+    out["release"] = result.release.number
+out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def run(step: str, path: Path, url: str, *extra: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", STEP, step, str(path), url, str(HERE / "ingest_schema.yaml"), *extra],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"bench step {step} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench_spec(directory: Path) -> Path:
+    spec = directory / "datasets" / "bench-equipements.yaml"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(f"""slug: bench-equipements
+source: {{format: csv, encoding: utf-8, delimiter: ","}}
+schema: {HERE / 'ingest_schema.yaml'}
+public: {{columns: [id, nom_fr, categorie]}}
+ckan:
+  title: {{fr: Banc d'essai, ar: اختبار}}
+  description: {{fr: Banc d'essai, ar: اختبار}}
+  organization: bench
+  theme: services-urbains
+  license: cc-by-4.0
+  frequency: irregular
+  tags: {{fr: [bench], ar: [اختبار]}}
+""", encoding="utf-8")
+    return spec
+
+
+def main() -> None:
+    url = os.environ.get("CASA_DATASTORE_URL") or sys.exit("CASA_DATASTORE_URL is not set")
+    n = int(os.environ.get("BENCH_ROWS", "1000000"))
+    directory = Path(os.environ.get("CASA_VAR", REPO / "var")) / "bench" / "ingest"
+    print(f"generating {n:,} rows in {directory} (seeded, kept between runs)…", flush=True)
+    clean, broken = generate(directory, n)
+    size_mb = clean.stat().st_size / 1e6
+    copy = min((run("copy", clean, url) for _ in range(3)), key=lambda r: r["seconds"])
+    print(f"plain COPY (C): {copy['seconds']:.2f} s for {size_mb:.0f} MB", flush=True)
+    ours = run("validate", broken, url)
+    print(f"casa validation: {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB, "
+          f"{len(ours['triples'])} errors", flush=True)
+    result: dict = {"rows": n, "file_mb": round(size_mb, 1), "copy_s": round(copy["seconds"], 3),
+                    "validate_s": round(ours["seconds"], 3), "validate_vs_copy": round(ours["seconds"] / copy["seconds"], 2),
+                    "validate_peak_mb": round(ours["peak_mb"]), "validate_peak_vs_file": round(ours["peak_mb"] / size_mb, 2),
+                    "errors": len(ours["triples"])}
+    if os.environ.get("BENCH_SKIP_FRICTIONLESS") != "1":
+        ref = run("frictionless", broken, url)
+        result |= {"frictionless_s": round(ref["seconds"], 3),
+                   "frictionless_vs_validate": round(ref["seconds"] / ours["seconds"], 2),
+                   "same_triples": ref["triples"] == ours["triples"]}
+        print(f"frictionless: {ref['seconds']:.2f} s; same triples: {result['same_triples']}", flush=True)
+    spec = bench_spec(directory)
+    ingest = run("ingest", clean, url, str(spec), str(REPO))
+    result |= {"ingest_s": round(ingest["seconds"], 3), "ingest_vs_copy": round(ingest["seconds"] / copy["seconds"], 2),
+               "ingest_peak_mb": round(ingest["peak_mb"]),
+               "publish": "not implemented yet: ingest (validate, stage, suite, release) only"}
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:  # leave no bench release behind
+        for (name,) in conn.execute("SELECT staged_table FROM casa_staging.release WHERE dataset = 'bench-equipements'"):
+            conn.execute(f'DROP TABLE IF EXISTS casa_staging."{name}"')
+        conn.execute("DELETE FROM casa_staging.release WHERE dataset = 'bench-equipements'")
+    targets = {"validate_vs_copy <= 1.5": result["validate_vs_copy"] <= 1.5,
+               "frictionless_vs_validate >= 10": result.get("frictionless_vs_validate", 0) >= 10,
+               "ingest_vs_copy <= 6": result["ingest_vs_copy"] <= 6,
+               "validate_peak_vs_file <= 3": result["validate_peak_vs_file"] <= 3}
+    result["targets_met"] = targets
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    out = HERE / "results" / "ingest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
