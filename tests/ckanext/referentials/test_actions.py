@@ -7,7 +7,12 @@ import pytest
 from ckan.tests import helpers
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "casa casa_search"),
+    pytest.mark.ckan_config(
+        "ckan.plugins", "casa casa_search scheming_datasets datastore"
+    ),
+    pytest.mark.ckan_config(
+        "scheming.dataset_schemas", "ckanext.casa:schemas/dataset.yaml"
+    ),
     pytest.mark.usefixtures("with_plugins", "referentials_loaded"),
 ]
 
@@ -170,5 +175,16 @@ def test_referential_becomes_a_dataset() -> None:
         "casa_referential_publish", context=context, name="territorial_units"
     )
     assert again["id"] == dataset["id"]
+    assert [r["id"] for r in again["resources"]] == [
+        r["id"] for r in dataset["resources"]
+    ]
+    current_csv = next(r for r in again["resources"] if r["url"].endswith("/2024.csv"))
+    assert current_csv["datastore_active"] is True
+    found = helpers.call_action(
+        "datastore_search", resource_id=current_csv["id"], q="Sidi Moumen"
+    )
+    assert [r["code"] for r in found["records"]] == ["06.141.01.53"]
+    # clean_db resets the catalogue only: drop the datastore table we made.
+    helpers.call_action("datastore_delete", resource_id=current_csv["id"], force=True)
     with pytest.raises(tk.NotAuthorized):
         call("casa_referential_publish", name="territorial_units")

@@ -45,7 +45,7 @@ def version_rows(
     return version, units
 
 
-def _flat(unit: dict[str, Any]) -> dict[str, Any]:
+def flat(unit: dict[str, Any]) -> dict[str, Any]:
     out = {k: unit.get(k) for k in BASE}
     out.update(unit.get("attributes") or {})
     return out
@@ -53,25 +53,25 @@ def _flat(unit: dict[str, Any]) -> dict[str, Any]:
 
 def render(fmt: str, units: list[dict[str, Any]]) -> Iterator[str]:
     if fmt == "csv":
-        flat = [_flat(u) for u in units]
-        columns = BASE + sorted({k for f in flat for k in f} - set(BASE))
+        records = [flat(u) for u in units]
+        columns = BASE + sorted({k for f in records for k in f} - set(BASE))
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         yield buffer.getvalue()
-        for row in flat:
+        for row in records:
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(row)
             yield buffer.getvalue()
     elif fmt == "json":
-        yield json.dumps([_flat(u) for u in units], ensure_ascii=False)
+        yield json.dumps([flat(u) for u in units], ensure_ascii=False)
     else:
         features = [
             {
                 "type": "Feature",
                 "id": u["code"],
-                "properties": _flat(u),
+                "properties": flat(u),
                 "geometry": json.loads(u["geometry"]) if u.get("geometry") else None,
             }
             for u in units

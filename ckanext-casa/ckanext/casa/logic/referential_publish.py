@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
+from ckanext.casa.logic import referential_export as export
 from ckanext.casa.logic import schema
 from ckanext.casa.logic.referential_catalog import _referential, _versions
 from ckanext.casa.logic.referential_db import SCHEMA, fetch_all
 from ckanext.casa.logic.referential_lookup import validate_input
 
 THEME = "territoire-population"
+NUMERIC = {"population", "households"}
 FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
 
 
@@ -92,5 +95,44 @@ def casa_referential_publish(context: Context, data_dict: DataDict) -> dict[str,
     try:
         existing = tk.get_action("package_show")(fresh(), {"id": dataset["name"]})
     except tk.ObjectNotFound:
-        return tk.get_action("package_create")(fresh(), dataset)
-    return tk.get_action("package_update")(fresh(), dict(dataset, id=existing["id"]))
+        created = tk.get_action("package_create")(fresh(), dataset)
+    else:
+        # Keep resource ids (and their datastore tables): a version's link never changes.
+        by_url = {r["url"]: r for r in existing["resources"]}
+        dataset["resources"] = [
+            dict(by_url.get(r["url"], {}), **r) for r in dataset["resources"]
+        ]
+        created = tk.get_action("package_update")(
+            fresh(), dict(dataset, id=existing["id"])
+        )
+    if p.plugin_loaded("datastore"):
+        _datastore_table(fresh, created, ref["name"], current["label"])
+    return tk.get_action("package_show")(fresh(), {"id": created["id"]})
+
+
+def _datastore_table(
+    fresh: Any, dataset: dict[str, Any], name: str, label: str
+) -> None:
+    """The current version in the datastore, on its CSV resource, so that it is
+    searchable like any other dataset. Versions are immutable: done once."""
+    resource = next(
+        r for r in dataset["resources"] if r["url"].endswith(f"/{name}/{label}.csv")
+    )
+    if resource.get("datastore_active"):
+        return
+    found = export.version_rows(name, label, with_geometry=False)
+    if found is None:
+        return
+    records = [export.flat(u) for u in found[1]]
+    columns = export.BASE + sorted({k for r in records for k in r} - set(export.BASE))
+    fields = [{"id": c, "type": "int8" if c in NUMERIC else "text"} for c in columns]
+    tk.get_action("datastore_create")(
+        fresh(),
+        {
+            "resource_id": resource["id"],
+            "force": True,
+            "primary_key": ["code"],
+            "fields": fields,
+            "records": records,
+        },
+    )
