@@ -75,4 +75,4 @@ def extract_bytes(data: bytes, name: str, source: SourceSpec | None = None, *,
     text, used = decode(data, name, encoding or source.encoding)
     if fmt == "geojson":
         return read_geojson(text, name, used)
-    return read_csv(text, name, encoding=used, delimiter=source.delimiter)
+    return read_csv(text, name, encoding=used, delimiter=source.delimiter, raw=data if used == "utf-8" else None)

@@ -7,6 +7,7 @@ import csv
 import io
 
 from casa_pipelines.errors import SourceError
+from casa_pipelines.extract.csv_fast import read_regular
 from casa_pipelines.extract.table import Table
 
 DELIMITERS = ",;\t|"
@@ -17,7 +18,7 @@ _NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre 
 def sniff_delimiter(text: str, name: str) -> str:
     """Pick the delimiter that splits the first lines into the same number of
     cells (> 1); refuse when no candidate does, rather than guess."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    lines = [line for line in text[: 1 << 16].splitlines()[:50] if line.strip()]
     if not lines:
         return ","
     best: tuple[int, int, str] | None = None
@@ -34,13 +35,14 @@ def sniff_delimiter(text: str, name: str) -> str:
     return best[2] if best else ","
 
 
-def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None) -> Table:
+def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None, raw: bytes | None = None) -> Table:
+    """``raw``: the file's bytes when they are already UTF-8 without BOM (saves re-encoding)."""
     if not text.strip():
         raise SourceError(f"{name} est vide : aucun en-tête ni ligne de données.",
                           f"{name} is empty: no header and no data rows.")
     # One split is linear; a regex for "a long run without newline" backtracks on every line.
-    lengths = [len(part) for part in text.split("\n")]
-    if max(lengths) > MAX_LINE_CHARS:
+    if max(map(len, text.split("\n"))) > MAX_LINE_CHARS:
+        lengths = [len(part) for part in text.split("\n")]
         line = next(i for i, n in enumerate(lengths, start=1) if n > MAX_LINE_CHARS)
         raise SourceError(
             f"{name} : la ligne {line} dépasse {MAX_LINE_CHARS:,} caractères ; fin de ligne manquante "
@@ -49,6 +51,11 @@ def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None) -> T
             "or a corrupt export.",
         )
     delim = delimiter or sniff_delimiter(text, name)
+    fast = read_regular(text.encode("utf-8") if raw is None else raw, delim)
+    if fast is not None:
+        header, columns = fast
+        _check_delimiter(header, delim, name, declared=delimiter is not None)
+        return Table(name=name, header=header, format="csv", encoding=encoding, delimiter=delim, arrow=columns)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     rows: list[list[str]] = []
     try:
@@ -62,7 +69,7 @@ def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None) -> T
             "opened with \" must be closed.",
         ) from None
     _check_delimiter(header, delim, name, declared=delimiter is not None)
-    return Table(name=name, header=header, rows=rows, row_numbers=list(range(2, len(rows) + 2)),
+    return Table(name=name, header=header, rows_=rows, row_numbers_=list(range(2, len(rows) + 2)),
                  format="csv", encoding=encoding, delimiter=delim)
 
 

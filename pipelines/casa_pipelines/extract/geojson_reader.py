@@ -52,5 +52,5 @@ def read_geojson(text: str, name: str, encoding: str) -> Table:
         rows.append([_text(props.get(key)) for key in header])
         geom = feature.get("geometry")
         geometries.append(json.dumps(geom) if geom is not None else None)
-    return Table(name=name, header=header, rows=rows, row_numbers=list(range(2, len(rows) + 2)),
+    return Table(name=name, header=header, rows_=rows, row_numbers_=list(range(2, len(rows) + 2)),
                  format="geojson", encoding=encoding, geometries=geometries)

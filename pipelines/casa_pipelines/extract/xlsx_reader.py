@@ -66,4 +66,4 @@ def read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
         raise SourceError(f"{name} : la feuille est vide.", f"{name}: the sheet is empty.")
     header, body = rows[0], rows[1:]
     body = [r + [""] * (len(header) - len(r)) if len(r) < len(header) else r for r in body]
-    return Table(name=name, header=header, rows=body, row_numbers=numbers[1:], format="xlsx")
+    return Table(name=name, header=header, rows_=body, row_numbers_=numbers[1:], format="xlsx")

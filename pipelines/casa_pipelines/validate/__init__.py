@@ -42,11 +42,11 @@ def validate(table: Table, spec: DatasetSpec, *, referential: ReferentialLookup 
     valid data: a suite over a table with type errors measures the errors."""
     descriptor = load_schema(spec.schema_path)
     schema = compile_schema(descriptor)
-    report = Report(dataset=spec.slug, source=table.name, rows=len(table.rows),
+    report = Report(dataset=spec.slug, source=table.name, rows=table.n_rows,
                     fields={f["name"]: f for f in descriptor["fields"]}, primary_key=schema.primary_key,
                     encoding=table.encoding, delimiter=table.delimiter)
     report.add("table-schema", validate_table(table, schema, formulas=True))
-    if not table.rows:
+    if not table.n_rows:
         report.add("rows", [Issue("no-rows", None, None, None, None, "", "rows")])
     if table.geometries is not None:
         report.add("geometry", geometry_issues(table))

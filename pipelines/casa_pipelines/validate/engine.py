@@ -102,6 +102,12 @@ def _expected_fields(labels: list[str], schema: CompiledSchema) -> list[Compiled
 
 
 def _arrow(table: Table, width: int) -> pa.Table:
+    if table.arrow is not None:
+        # Regular file read by Arrow: every row has the header's width.
+        n = table.arrow.num_rows
+        keep = table.arrow.select(list(range(min(width, table.arrow.num_columns))))
+        return keep.append_column("_row", pa.array(range(2, n + 2), pa.int64())).append_column(
+            "_width", pa.array([table.arrow.num_columns] * n, pa.int32()) if n else pa.array([], pa.int32()))
     columns: dict[str, pa.Array] = {
         "_row": pa.array(table.row_numbers, pa.int64()),
         "_width": pa.array([len(r) for r in table.rows], pa.int32()),
@@ -182,6 +188,8 @@ def _extra_cells(con: duckdb.DuckDBPyConnection, table: Table, n: int) -> list[I
     """Cells past the expected fields: rare, so gathered in Python from the
     few wide rows; blank rows report nothing else (frictionless replaces
     their errors with the single blank-row)."""
+    if table.width <= n:
+        return []
     blank = {r for (r,) in con.execute(f"SELECT _row FROM cells WHERE _width > {n} AND blank_row").fetchall()}
     out = []
     for number, cells in zip(table.row_numbers, table.rows):

@@ -63,3 +63,23 @@ def test_random_tables_agree(seed: int, schema: dict, tmp_path: Path) -> None:
     table = extract(path)
     ours = sort_triples([i.triple() for i in validate_table(table, compile_schema(schema))])
     assert ours == frictionless_triples(path, schema, encoding="utf-8", delimiter=",")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_regular_tables_take_the_arrow_path_and_agree(seed: int, tmp_path: Path) -> None:
+    """Same width everywhere and no line breaks in cells: Arrow's reader is
+    used, and must read exactly what Python's csv module reads."""
+    rng = random.Random(1000 + seed)
+    pool = [v for v in POOL if "\n" not in v] + ['a "quoted" word', "x,y", '"', ""]
+    path = tmp_path / f"regular{seed}.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow([fld["name"] for fld in SCHEMA["fields"]])
+        for _ in range(200):
+            writer.writerow([rng.choice(pool) for _ in range(len(SCHEMA["fields"]))])
+    table = extract(path)
+    assert table.arrow is not None
+    with path.open(newline="", encoding="utf-8") as f:
+        assert [table.header, *table.rows] == list(csv.reader(f))
+    ours = sort_triples([i.triple() for i in validate_table(table, compile_schema(SCHEMA))])
+    assert ours == frictionless_triples(path, SCHEMA, encoding="utf-8", delimiter=",")
