@@ -3,20 +3,30 @@ database once per session: first the 2014 coding, then the 2024 one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 from casa_pipelines.config import Settings
 from casa_pipelines.referentials import load, spec, store
 
 
-@pytest.fixture(scope="session")
-def engine() -> sa.Engine:
-    settings = Settings.from_env()
-    engine = store.engine_for(settings)
+def drop_schema(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA IF EXISTS referentials CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[sa.Engine]:
+    settings = Settings.from_env()
+    engine = store.engine_for(settings)
+    drop_schema(engine)
     store.migrate(engine, store.read_user(settings))
-    return engine
+    yield engine
+    # Leave the test datastore as we found it: other suites check how the
+    # pipelines behave when no référentiel is loaded.
+    drop_schema(engine)
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
