@@ -9,6 +9,7 @@ from ckanext.casa.model.search_tables import (
     search_content,
     search_document,
     search_payload,
+    search_stats,
 )
 
-__all__ = ["search_content", "search_document", "search_payload"]
+__all__ = ["search_content", "search_document", "search_payload", "search_stats"]

@@ -61,3 +61,19 @@ search_payload = sa.Table(
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
 )
+
+
+# Maintained totals and facet counts of the public, active documents
+# (see search/stats.py and migration 0003).
+search_stats = sa.Table(
+    "casa_search_stats",
+    meta.metadata,
+    sa.Column("site_id", sa.UnicodeText, primary_key=True),
+    sa.Column("dataset_type", sa.UnicodeText, primary_key=True),
+    sa.Column("field", sa.UnicodeText, primary_key=True),
+    sa.Column("value", sa.UnicodeText, primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+# Triggers on the document table write the counts: when CKAN's test fixtures
+# empty the tables, documents must go first, then the counts they left.
+search_document.add_is_dependent_on(search_stats)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.lib.search.common import SearchQueryError
 
-from ckanext.casa.search import compiler
+from ckanext.casa.search import compiler, stats
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS, document_row
 
 log = logging.getLogger(__name__)
@@ -107,9 +107,15 @@ class PostgresConnection:
 
     url = "postgresql (ckanext-casa search backend)"
 
+    def __init__(self, use_stats: bool = True) -> None:
+        # use_stats=False counts everything in SQL: the reference that the
+        # maintained counts are tested against.
+        self.use_stats = use_stats
+
     # -- writes ---------------------------------------------------------------
     def add(self, docs: Iterable[dict[str, Any]], commit: bool | None = None, **_: Any) -> None:
-        rows = [document_row(doc) for doc in docs]
+        # One row per id, the last one winning, as repeated Solr adds would.
+        rows = list({row["id"]: row for row in map(document_row, docs)}.values())
         if not rows:
             return
         try:
@@ -168,15 +174,23 @@ class PostgresConnection:
             raise SearchQueryError("'rows' and 'start' must not be negative")
 
         session = model.Session
-        hits = session.execute(
-            sa.text(f"SELECT count(*) FROM {_SOURCE} WHERE {where}"), builder.params
-        ).scalar_one()
+        base = None
+        if self.use_stats:
+            base = stats.base_query(q, _as_list(params.get("fq")) + _as_list(params.get("fq_list")))
+        if base is not None and not stats.usable(session, base):
+            base = None
+        if base is not None:
+            hits = stats.total(session, base)
+        else:
+            hits = session.execute(
+                sa.text(f"SELECT count(*) FROM {_SOURCE} WHERE {where}"), builder.params
+            ).scalar_one()
         docs: list[dict[str, Any]] = []
         if rows and hits > start:
             docs = self._page(where, order, builder, rows, start, params.get("fl"))
         facets: dict[str, Any] = {"facet_fields": {}}
         if str(params.get("facet", "true")).lower() == "true":
-            facets["facet_fields"] = self._facets(where, builder, params)
+            facets["facet_fields"] = self._facets(where, builder, params, base)
         return Results(docs, hits, facets)
 
     def _where(self, q: str, params: dict[str, Any], builder: compiler.SqlBuilder) -> str:
@@ -252,7 +266,13 @@ class PostgresConnection:
             docs.append(doc)
         return docs
 
-    def _facets(self, where: str, builder: compiler.SqlBuilder, params: dict[str, Any]) -> dict[str, list[Any]]:
+    def _facets(
+        self,
+        where: str,
+        builder: compiler.SqlBuilder,
+        params: dict[str, Any],
+        base: stats.BaseQuery | None = None,
+    ) -> dict[str, list[Any]]:
         names = _as_list(params.get("facet.field"))
         if isinstance(params.get("facet.field"), str) and params["facet.field"].startswith("["):
             names = json.loads(params["facet.field"])
@@ -262,10 +282,15 @@ class PostgresConnection:
         for name in names:
             if not compiler._FIELD_NAME.match(name):
                 raise SearchQueryError(f"Invalid facet field: {name!r}")
+            if base is not None and name in stats.STAT_FIELDS:
+                result[name] = stats.facet(model.Session, base, name, limit, mincount)
+                continue
             if name in SCALAR_COLUMNS:
                 source, value = "", f"d.{name}"
             elif name in ARRAY_COLUMNS:
-                source, value = f", unnest(d.{name}) AS v(value)", "v.value"
+                # Solr counts documents: a value twice in one list counts once.
+                source = f", LATERAL (SELECT DISTINCT value FROM unnest(d.{name}) value) v"
+                value = "v.value"
             else:
                 key = builder.text(name)
                 source = (

@@ -1,0 +1,148 @@
+"""Maintained totals and facet counts of what every visitor can see.
+
+The commonest search of a portal is its landing page: every public, active
+dataset with the facets organization, groups, tags, formats and licences.
+Counting those over the whole catalogue on each request reads every row
+(about 70 ms for the total and 150 ms for one array facet at 100,000
+datasets, measured by make bench-search). Like Solr's facet caches, but
+exact and transactional, ``casa_search_stats`` keeps those counts up to date
+as documents are written: triggers on the document table (migration 0003)
+apply the difference in the same transaction as the write, so a rolled-back
+write changes no count, whoever writes to the index.
+
+A query uses the counts only when it asks for exactly that set: no text, and
+filters limited to this site, ``capacity:public``, ``state:active``, at most
+one ``dataset_type`` and permission labels that include ``public``. Every
+other query counts in SQL as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from luqum import tree
+from luqum.exceptions import ParseError
+from luqum.parser import parser as lucene_parser
+
+STAT_FIELDS = ("organization", "license_id", "groups", "tags", "res_format")
+TOTAL = "_count"
+# Public, active documents that lack the "public" permission label (possible
+# with a custom IPermissionLabels plugin): while any exist, counts are not
+# used, since a visitor with other labels could see them.
+UNLABELLED = "_public_without_label"
+@dataclass(frozen=True)
+class BaseQuery:
+    """A query for everything a visitor sees, possibly of one type."""
+
+    site_id: str
+    dataset_type: str | None
+
+
+def _values(node: tree.Item) -> list[str] | None:
+    if isinstance(node, (tree.Group, tree.FieldGroup)):
+        return _values(node.expr)
+    if isinstance(node, tree.OrOperation):
+        values: list[str] = []
+        for child in node.children:
+            found = _values(child)
+            if found is None:
+                return None
+            values.extend(found)
+        return values
+    if isinstance(node, tree.Phrase):
+        return [node.value[1:-1]]
+    if isinstance(node, tree.Word) and not any(c in node.value for c in "*?\\"):
+        return [node.value]
+    return None
+
+
+def _constraints(node: tree.Item, out: list[tuple[str, list[str]]]) -> bool:
+    if isinstance(node, (tree.AndOperation, tree.UnknownOperation)):
+        return all(_constraints(child, out) for child in node.children)
+    if isinstance(node, tree.Plus):
+        return _constraints(node.a, out)
+    if isinstance(node, tree.Group):
+        return _constraints(node.expr, out)
+    if isinstance(node, tree.SearchField):
+        values = _values(node.expr)
+        if values is None:
+            return False
+        out.append((node.name, values))
+        return True
+    return False
+
+
+def base_query(q: str | None, filters: list[str]) -> BaseQuery | None:
+    """Return the base query ``q`` and ``filters`` amount to, or None."""
+    if (q or "").strip() not in ("", "*:*", '""', "''"):
+        return None
+    constraints: list[tuple[str, list[str]]] = []
+    for text in filters:
+        if not text.strip():
+            continue
+        try:
+            parsed = lucene_parser.parse(text)
+        except (ParseError, ValueError, TypeError):
+            return None
+        if not _constraints(parsed, constraints):
+            return None
+    seen: dict[str, list[str]] = {}
+    for name, values in constraints:
+        if name in seen:
+            return None
+        seen[name] = values
+    checks = (
+        seen.get("capacity") == ["public"],
+        seen.get("state") == ["active"],
+        len(seen.get("site_id", [])) == 1,
+        "public" in seen.get("permission_labels", ["public"]),
+        len(seen.get("dataset_type", [""])) == 1,
+        set(seen) <= {"capacity", "state", "site_id", "permission_labels", "dataset_type"},
+    )
+    if not all(checks):
+        return None
+    dataset_type = seen.get("dataset_type", [None])[0]
+    return BaseQuery(site_id=seen["site_id"][0], dataset_type=dataset_type)
+
+
+def _scope(base: BaseQuery) -> tuple[str, dict[str, Any]]:
+    sql = "site_id = :_site"
+    params: dict[str, Any] = {"_site": base.site_id}
+    if base.dataset_type is not None:
+        sql += " AND dataset_type = :_type"
+        params["_type"] = base.dataset_type
+    return sql, params
+
+
+def usable(session: Any, base: BaseQuery) -> bool:
+    scope, params = _scope(base)
+    unlabelled = session.execute(
+        sa.text(f"SELECT coalesce(sum(n), 0) FROM casa_search_stats WHERE {scope} AND field = :_f"),
+        dict(params, _f=UNLABELLED),
+    ).scalar_one()
+    return unlabelled == 0
+
+
+def total(session: Any, base: BaseQuery) -> int:
+    scope, params = _scope(base)
+    return int(
+        session.execute(
+            sa.text(f"SELECT coalesce(sum(n), 0) FROM casa_search_stats WHERE {scope} AND field = :_f"),
+            dict(params, _f=TOTAL),
+        ).scalar_one()
+    )
+
+
+def facet(session: Any, base: BaseQuery, field: str, limit: int, mincount: int) -> list[Any]:
+    scope, params = _scope(base)
+    sql = (
+        f"SELECT value, sum(n) AS n FROM casa_search_stats WHERE {scope} AND field = :_f"
+        " GROUP BY value HAVING sum(n) >= greatest(:_min, 1) ORDER BY 2 DESC, 1"
+    )
+    params.update(_f=field, _min=mincount)
+    if limit >= 0:
+        sql += " LIMIT :_limit"
+        params["_limit"] = limit
+    return [item for row in session.execute(sa.text(sql), params) for item in (row.value, int(row.n))]
