@@ -29,10 +29,15 @@ class ReferentialLookup(Protocol):
 
 
 class PostgresReferential:
-    def __init__(self, url: str, table: str = "referentials.unit") -> None:
+    def __init__(
+        self, url: str, table: str = "referentials.unit", referential: str | None = "territorial_units"
+    ) -> None:
         self.url = url
         self.table = sql.Identifier(*table.split("."))
         self.table_name = table
+        # referentials.unit holds every référentiel (themes too): only the
+        # territorial units' codes are valid territorial codes.
+        self.referential = referential
 
     def invalid(self, pairs: set[Pair]) -> set[Pair]:
         if not pairs:
@@ -50,12 +55,16 @@ class PostgresReferential:
                                            f"The territorial référentiel is empty ({self.table_name}).")
             codes = sorted(pairs)
             # valid_to is exclusive: a code replaced on D is no longer valid on D.
+            which = sql.SQL(" AND u.referential = %s" if self.referential else "")
             query = sql.SQL(
                 """SELECT p.code, p.on_date FROM unnest(%s::text[], %s::date[]) AS p(code, on_date)
-                   WHERE NOT EXISTS (SELECT 1 FROM {} u WHERE u.code = p.code
+                   WHERE NOT EXISTS (SELECT 1 FROM {} u WHERE u.code = p.code{}
                      AND u.valid_from <= p.on_date AND (u.valid_to IS NULL OR p.on_date < u.valid_to))"""
-            ).format(self.table)
-            rows = conn.execute(query, ([c for c, _ in codes], [d for _, d in codes])).fetchall()
+            ).format(self.table, which)
+            args: list = [[c for c, _ in codes], [d for _, d in codes]]
+            if self.referential:
+                args.append(self.referential)
+            rows = conn.execute(query, args).fetchall()
         return {(code, day) for code, day in rows}
 
 

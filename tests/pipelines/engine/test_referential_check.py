@@ -80,7 +80,7 @@ def unit_table(url: str) -> Iterator[str]:
 
 
 def test_postgres_lookup_uses_validity_dates(url: str, unit_table: str) -> None:
-    lookup = PostgresReferential(url, unit_table)
+    lookup = PostgresReferential(url, unit_table, referential=None)
     with pytest.raises(ReferentialNotLoaded, match="vide"):
         lookup.invalid({("06", dt.date(2024, 1, 1))})
     with psycopg.connect(url, autocommit=True) as conn:
@@ -97,3 +97,19 @@ def test_postgres_lookup_says_when_referential_is_missing(url: str) -> None:
     lookup = PostgresReferential(url, f"casa_staging.absent_{uuid.uuid4().hex[:8]}")
     with pytest.raises(ReferentialNotLoaded, match="pas chargé"):
         lookup.invalid({("06", dt.date(2024, 1, 1))})
+
+
+def test_postgres_lookup_accepts_only_territorial_codes(url: str) -> None:
+    """referentials.unit holds every référentiel: a theme's code is no
+    territorial code."""
+    name = f"casa_staging.test_unit_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {name} (referential text, code text, valid_from date NOT NULL, valid_to date)")
+        try:
+            conn.execute(f"INSERT INTO {name} VALUES ('territorial_units', '06.141', '2009-01-01', NULL),"
+                         " ('themes', 'mobilite', '2018-02-01', NULL)")
+            lookup = PostgresReferential(url, name)
+            asked = {("06.141", dt.date(2020, 1, 1)), ("mobilite", dt.date(2020, 1, 1))}
+            assert lookup.invalid(asked) == {("mobilite", dt.date(2020, 1, 1))}
+        finally:
+            conn.execute(f"DROP TABLE {name}")
