@@ -31,7 +31,13 @@ def log(message: str) -> None:
 
 def defaults(profile: str) -> dict[str, str]:
     var = Path(os.environ.get("CASA_VAR", ROOT / "var")).resolve()
-    prefix = os.environ.get("CASA_DB_PREFIX", "casa" if profile == "demo" else "casa_test")
+    prefix = os.environ.get("CASA_DB_PREFIX")
+    if prefix is None:
+        prefix = "casa" if profile == "demo" else "casa_test"
+    elif profile == "demo":
+        # A custom prefix must not make the demo share the test databases,
+        # which the test suites empty.
+        prefix += "_demo"
     port = os.environ.get("CASA_PORT", "5000")
     return {
         "PROFILE": profile,
