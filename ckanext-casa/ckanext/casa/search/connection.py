@@ -28,24 +28,40 @@ from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS, documen
 
 log = logging.getLogger(__name__)
 
+# Each write is one statement over all the documents it carries (their rows
+# passed as one JSON array): the statement-level triggers that keep the
+# counts (stats.py) then run once per write, not once per document.
 _DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort",)
+_RECORDS = "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({})"
 _UPSERT_DOCUMENT = sa.text(
     "INSERT INTO casa_search_document ("
     + ", ".join(_DOC_COLUMNS)
-    + ") VALUES ("
-    + ", ".join(f":{c}" for c in _DOC_COLUMNS)
-    + ") ON CONFLICT (id) DO UPDATE SET "
+    + ") SELECT "
+    + ", ".join(f"r.{c}" for c in _DOC_COLUMNS)
+    + " FROM "
+    + _RECORDS.format(
+        ", ".join(f"{c} text[]" if c in ARRAY_COLUMNS else f"{c} text" for c in _DOC_COLUMNS)
+    )
+    + " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
 )
 _UPSERT_CONTENT = sa.text(
-    "INSERT INTO casa_search_content (id, doc, search_vector) VALUES"
-    " (:id, CAST(:doc AS jsonb),"
-    " setweight(to_tsvector('simple', :text_A), 'A')"
-    " || setweight(to_tsvector('simple', :text_B), 'B')"
-    " || setweight(to_tsvector('simple', :text_C), 'C')"
-    " || setweight(to_tsvector('simple', :text_D), 'D'))"
-    " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc,"
+    "INSERT INTO casa_search_content (id, doc, search_vector)"
+    " SELECT r.id, CAST(r.doc AS jsonb),"
+    " setweight(to_tsvector('simple', r.\"text_A\"), 'A')"
+    " || setweight(to_tsvector('simple', r.\"text_B\"), 'B')"
+    " || setweight(to_tsvector('simple', r.\"text_C\"), 'C')"
+    " || setweight(to_tsvector('simple', r.\"text_D\"), 'D') FROM "
+    + _RECORDS.format('id text, doc text, "text_A" text, "text_B" text, "text_C" text, "text_D" text')
+    + " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc,"
     " search_vector = EXCLUDED.search_vector"
+)
+_UPSERT_PAYLOAD = sa.text(
+    "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
+    " SELECT r.id, r.data_dict, r.validated_data_dict FROM "
+    + _RECORDS.format("id text, data_dict text, validated_data_dict text")
+    + " ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,"
+    " validated_data_dict = EXCLUDED.validated_data_dict"
 )
 # What queries read, as one relation ``d``. The LEFT JOIN on the content
 # table's primary key is removed by PostgreSQL's planner when a query uses
@@ -54,14 +70,6 @@ _SOURCE = (
     "(SELECT n.*, c.doc, c.search_vector FROM casa_search_document n"
     " LEFT JOIN casa_search_content c ON c.id = n.id) d"
 )
-_UPSERT_PAYLOAD = sa.text(
-    "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
-    " VALUES (:id, :data_dict, :validated_data_dict)"
-    " ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,"
-    " validated_data_dict = EXCLUDED.validated_data_dict"
-)
-
-
 class Results:
     """The part of ``pysolr.Results`` that CKAN reads."""
 
@@ -120,9 +128,10 @@ class PostgresConnection:
             return
         try:
             session = model.Session
-            session.execute(_UPSERT_DOCUMENT, rows)
-            session.execute(_UPSERT_CONTENT, rows)
-            session.execute(_UPSERT_PAYLOAD, rows)
+            payload = {"rows": json.dumps(rows, ensure_ascii=False)}
+            session.execute(_UPSERT_DOCUMENT, payload)
+            session.execute(_UPSERT_CONTENT, payload)
+            session.execute(_UPSERT_PAYLOAD, payload)
         except sa.exc.SQLAlchemyError as error:
             # pysolr.SolrError is what CKAN turns into SearchIndexError.
             raise pysolr.SolrError(f"PostgreSQL search index write failed: {error}") from error
