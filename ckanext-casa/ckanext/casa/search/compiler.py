@@ -11,17 +11,30 @@ colon) is split into words and phrases the way dismax reads it.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from luqum import tree
 from luqum.exceptions import ParseError
-from luqum.parser import parser as lucene_parser
+from luqum.parser import parser as _lucene_parser
 
 from ckanext.casa.normalize import tokens
 from ckanext.casa.search import dates
 from ckanext.casa.search.dates import DATE_COLUMNS
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
+
+
+# luqum's parser (PLY) keeps its state in one module-level object: two
+# threads parsing at once corrupt each other's parse (seen under gunicorn
+# threads as "unexpected end of expression" on valid filters).
+_PARSE_LOCK = threading.Lock()
+
+
+def parse_lucene(text: str) -> tree.Item:
+    """Parse Lucene syntax; safe to call from several threads."""
+    with _PARSE_LOCK:
+        return _lucene_parser.parse(text)
 
 
 class QuerySyntaxError(ValueError):
@@ -243,7 +256,7 @@ def compile_lucene(text: str, builder: SqlBuilder, rank: bool = False) -> str:
     if "{!" in text:
         raise QuerySyntaxError("Local parameters are not supported")
     try:
-        parsed = lucene_parser.parse(text)
+        parsed = parse_lucene(text)
     except (ParseError, ValueError, TypeError) as error:
         raise QuerySyntaxError(f"Cannot parse {text!r}: {error}") from None
     return Compiler(builder, rank).node(parsed)

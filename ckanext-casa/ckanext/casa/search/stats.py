@@ -24,7 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from luqum import tree
 from luqum.exceptions import ParseError
-from luqum.parser import parser as lucene_parser
+
+from ckanext.casa.search.compiler import parse_lucene
 
 STAT_FIELDS = ("organization", "license_id", "groups", "tags", "res_format")
 TOTAL = "_count"
@@ -83,7 +84,7 @@ def base_query(q: str | None, filters: list[str]) -> BaseQuery | None:
         if not text.strip():
             continue
         try:
-            parsed = lucene_parser.parse(text)
+            parsed = parse_lucene(text)
         except (ParseError, ValueError, TypeError):
             return None
         if not _constraints(parsed, constraints):
