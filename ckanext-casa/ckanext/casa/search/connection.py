@@ -188,15 +188,19 @@ class PostgresConnection:
             base = stats.base_query(q, _as_list(params.get("fq")) + _as_list(params.get("fq_list")))
         if base is not None and not stats.usable(session, base):
             base = None
+        docs: list[dict[str, Any]] = []
+        hits: int | None = None
         if base is not None:
             hits = stats.total(session, base)
-        else:
+        elif has_rank and rows:
+            # Ranking reads every match anyway: count them in the same pass.
+            docs, hits = self._page(where, order, builder, rows, start, params.get("fl"), True)
+        if hits is None:
             hits = session.execute(
                 sa.text(f"SELECT count(*) FROM {_SOURCE} WHERE {where}"), builder.params
             ).scalar_one()
-        docs: list[dict[str, Any]] = []
-        if rows and hits > start:
-            docs = self._page(where, order, builder, rows, start, params.get("fl"))
+        if not docs and rows and hits > start:
+            docs, _ = self._page(where, order, builder, rows, start, params.get("fl"))
         facets: dict[str, Any] = {"facet_fields": {}}
         if str(params.get("facet", "true")).lower() == "true":
             facets["facet_fields"] = self._facets(where, builder, params, base)
@@ -233,7 +237,10 @@ class PostgresConnection:
         rows: int,
         start: int,
         fl: Any,
-    ) -> list[dict[str, Any]]:
+        with_total: bool = False,
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """The requested page, and the number of matches when ``with_total``
+        (None if the page is empty, as a window count then has no row)."""
         fields = (fl if isinstance(fl, str) else " ".join(fl or [])).replace(",", " ").split()
         if not fields or "*" in fields:
             fields = ["*", "data_dict", "validated_data_dict"]
@@ -246,7 +253,9 @@ class PostgresConnection:
         params = dict(builder.params, _limit=rows, _offset=start)
         page = model.Session.execute(
             sa.text(
-                f"SELECT d.id, d.doc, {score} AS score FROM {_SOURCE}"
+                f"SELECT d.id, d.doc, {score} AS score"
+                + (", count(*) OVER () AS total" if with_total else "")
+                + f" FROM {_SOURCE}"
                 f" WHERE {where} ORDER BY {order} LIMIT :_limit OFFSET :_offset"
             ),
             params,
@@ -273,7 +282,7 @@ class PostgresConnection:
                 if payload is not None:
                     doc[name] = getattr(payload, name)
             docs.append(doc)
-        return docs
+        return docs, (page[0].total if with_total and page else None)
 
     def _facets(
         self,
