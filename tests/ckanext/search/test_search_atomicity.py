@@ -81,7 +81,7 @@ def fail_indexing() -> Iterator[str]:
         sa.text(
             "CREATE OR REPLACE FUNCTION casa_test_fail() RETURNS trigger LANGUAGE plpgsql AS"
             " $$ BEGIN RAISE EXCEPTION 'casa test: refused document'; END $$;"
-            " CREATE TRIGGER casa_test_fail_index BEFORE INSERT OR UPDATE ON casa_search_content"
+            " CREATE TRIGGER casa_test_fail_index BEFORE INSERT OR UPDATE ON casa_search_document"
             " FOR EACH ROW WHEN (NEW.search_vector @@ to_tsquery('simple', 'failindex'))"
             " EXECUTE FUNCTION casa_test_fail();"
         )
@@ -90,7 +90,7 @@ def fail_indexing() -> Iterator[str]:
     yield "failindex"
     model.Session.rollback()
     model.Session.execute(
-        sa.text("DROP TRIGGER IF EXISTS casa_test_fail_index ON casa_search_content")
+        sa.text("DROP TRIGGER IF EXISTS casa_test_fail_index ON casa_search_document")
     )
     model.Session.commit()
 

@@ -1,8 +1,8 @@
 """Tables of the PostgreSQL search backend.
 
-One narrow table holds the typed columns that queries filter, facet and sort
-on, so that scans stay small; a second holds the JSONB copy of every field
-and the tsvector; the JSON payloads that ``package_search`` returns live in a
+One table holds the typed columns that queries filter, facet and sort on,
+with the weighted tsvector; a second holds the JSONB copy of every field;
+the JSON payloads that ``package_search`` returns live in a
 third and are read only for the rows of the requested page.
 """
 
@@ -32,10 +32,11 @@ search_document = sa.Table(
     sa.Column("title_sort", sa.UnicodeText),
     sa.Column("metadata_created", sa.UnicodeText),
     sa.Column("metadata_modified", sa.UnicodeText),
+    sa.Column("search_vector", pg.TSVECTOR, nullable=False),
 )
 
-# The JSONB copy of every field and the weighted tsvector: read only by
-# queries that match text or non-typed fields (see migration 0002).
+# The JSONB copy of every field: read for the page's rows and by filters on
+# fields that have no column (see migrations 0002 and 0004).
 search_content = sa.Table(
     "casa_search_content",
     meta.metadata,
@@ -46,7 +47,6 @@ search_content = sa.Table(
         primary_key=True,
     ),
     sa.Column("doc", pg.JSONB, nullable=False),
-    sa.Column("search_vector", pg.TSVECTOR, nullable=False),
 )
 
 search_payload = sa.Table(

@@ -33,28 +33,30 @@ log = logging.getLogger(__name__)
 # counts (stats.py) then run once per write, not once per document.
 _DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort",)
 _RECORDS = "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({})"
+_VECTOR = (
+    "setweight(to_tsvector('simple', r.\"text_A\"), 'A')"
+    " || setweight(to_tsvector('simple', r.\"text_B\"), 'B')"
+    " || setweight(to_tsvector('simple', r.\"text_C\"), 'C')"
+    " || setweight(to_tsvector('simple', r.\"text_D\"), 'D')"
+)
 _UPSERT_DOCUMENT = sa.text(
     "INSERT INTO casa_search_document ("
     + ", ".join(_DOC_COLUMNS)
-    + ") SELECT "
+    + ", search_vector) SELECT "
     + ", ".join(f"r.{c}" for c in _DOC_COLUMNS)
-    + " FROM "
+    + f", {_VECTOR} FROM "
     + _RECORDS.format(
         ", ".join(f"{c} text[]" if c in ARRAY_COLUMNS else f"{c} text" for c in _DOC_COLUMNS)
+        + ', "text_A" text, "text_B" text, "text_C" text, "text_D" text'
     )
     + " ON CONFLICT (id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
+    + ", search_vector = EXCLUDED.search_vector"
 )
 _UPSERT_CONTENT = sa.text(
-    "INSERT INTO casa_search_content (id, doc, search_vector)"
-    " SELECT r.id, CAST(r.doc AS jsonb),"
-    " setweight(to_tsvector('simple', r.\"text_A\"), 'A')"
-    " || setweight(to_tsvector('simple', r.\"text_B\"), 'B')"
-    " || setweight(to_tsvector('simple', r.\"text_C\"), 'C')"
-    " || setweight(to_tsvector('simple', r.\"text_D\"), 'D') FROM "
-    + _RECORDS.format('id text, doc text, "text_A" text, "text_B" text, "text_C" text, "text_D" text')
-    + " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc,"
-    " search_vector = EXCLUDED.search_vector"
+    "INSERT INTO casa_search_content (id, doc) SELECT r.id, CAST(r.doc AS jsonb) FROM "
+    + _RECORDS.format("id text, doc text")
+    + " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc"
 )
 _UPSERT_PAYLOAD = sa.text(
     "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
@@ -65,9 +67,9 @@ _UPSERT_PAYLOAD = sa.text(
 )
 # What queries read, as one relation ``d``. The LEFT JOIN on the content
 # table's primary key is removed by PostgreSQL's planner when a query uses
-# only typed columns, so facet counts, totals and sorts scan the narrow table.
+# no field without a column, so the JSONB copy is read only when needed.
 _SOURCE = (
-    "(SELECT n.*, c.doc, c.search_vector FROM casa_search_document n"
+    "(SELECT n.*, c.doc FROM casa_search_document n"
     " LEFT JOIN casa_search_content c ON c.id = n.id) d"
 )
 class Results:
@@ -251,15 +253,22 @@ class PostgresConnection:
         )
         payload_wanted = [f for f in ("data_dict", "validated_data_dict") if f in fields]
         params = dict(builder.params, _limit=rows, _offset=start)
+        # Rank and sort ids only; the JSONB copies are read for the page's
+        # rows alone (carrying them through the sort spilled it to disk).
         page = model.Session.execute(
             sa.text(
-                f"SELECT d.id, d.doc, {score} AS score"
+                f"SELECT d.id, {score} AS score"
                 + (", count(*) OVER () AS total" if with_total else "")
-                + f" FROM {_SOURCE}"
-                f" WHERE {where} ORDER BY {order} LIMIT :_limit OFFSET :_offset"
+                + f" FROM {_SOURCE} WHERE {where} ORDER BY {order} LIMIT :_limit OFFSET :_offset"
             ),
             params,
         ).all()
+        copies = dict(
+            model.Session.execute(
+                sa.text("SELECT id, doc FROM casa_search_content WHERE id = ANY(:ids)"),
+                {"ids": [r.id for r in page]},
+            ).all()
+        ) if page else {}
         payloads: dict[str, Any] = {}
         if payload_wanted and page:
             payloads = {
@@ -274,7 +283,7 @@ class PostgresConnection:
             }
         docs = []
         for row in page:
-            source = dict(row.doc)
+            source = dict(copies.get(row.id) or {})
             source["score"] = float(row.score)
             doc = source if "*" in fields else {f: source[f] for f in fields if f in source}
             for name in payload_wanted:
