@@ -58,7 +58,12 @@ def test_landing_query_of_ckan_uses_the_counts():
     base = stats.base_query("*:*", LANDING)
     assert base == stats.BaseQuery(site_id="casa", dataset_type="dataset")
     assert stats.base_query("bus", LANDING) is None
-    assert stats.base_query("*:*", LANDING + ["tags:bus"]) is None
+    assert stats.base_query("*:*", LANDING + ["tags:bus"]) == stats.BaseQuery(
+        site_id="casa", dataset_type="dataset", field_filter=("tags", "bus")
+    )
+    assert stats.base_query("*:*", LANDING + ["tags:bus tags:tram"]) is None
+    assert stats.base_query("*:*", LANDING + ["tags:bus organization:org-a"]) is None
+    assert stats.base_query("*:*", LANDING + ["tags:bu*"]) is None
     assert stats.base_query("*:*", ['+capacity:public +state:(active OR draft)', '+site_id:"casa"']) is None
 
 
@@ -79,6 +84,8 @@ def test_counts_match_after_updates_privacy_and_deletes():
     helpers.call_action("package_patch", id="secret", private=False)
     helpers.call_action("package_patch", id="draft", state="active")
     _assert_same()
+    for extra in ("organization:org-a", "tags:bus", 'tags:"velo"', "license_id:cc-zero"):
+        _assert_same(LANDING + [extra])
     helpers.call_action("package_delete", id=one["id"])
     facets = _assert_same()
     assert "velo" not in facets["tags"]

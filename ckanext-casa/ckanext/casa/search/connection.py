@@ -72,6 +72,10 @@ _SOURCE = (
     "(SELECT n.*, c.doc FROM casa_search_document n"
     " LEFT JOIN casa_search_content c ON c.id = n.id) d"
 )
+# The columns compile_sort orders by, besides the score and the JSONB copy.
+_SORT_COLUMNS = tuple(
+    c.removeprefix("d.") for c in compiler.SORT_COLUMNS.values() if c != "d.id"
+)
 # Typed columns with few distinct values: their facets are counted together
 # in one pass (see _facets_from_columns); others one by one with a SQL limit.
 _FEW_VALUES = stats.STAT_FIELDS + ("dataset_type", "owner_org", "state", "capacity")
@@ -260,14 +264,24 @@ class PostgresConnection:
         params = dict(builder.params, _limit=rows, _offset=start)
         # Rank and sort ids only; the JSONB copies are read for the page's
         # rows alone (carrying them through the sort spilled it to disk).
-        page = model.Session.execute(
-            sa.text(
+        if with_total and "d.doc" not in order:
+            # The matches, narrow, materialised once: counted and sorted from
+            # memory (a window count over the scan spilled to disk; 50 ms ->
+            # 20 ms for one Arabic word at 100,000 datasets).
+            sql = (
+                f"WITH m AS MATERIALIZED (SELECT d.id, {score} AS score, "
+                + ", ".join(f"d.{c}" for c in _SORT_COLUMNS)
+                + f" FROM {_SOURCE} WHERE {where})"
+                f" SELECT d.id, d.score, (SELECT count(*) FROM m) AS total FROM m d"
+                f" ORDER BY {order} LIMIT :_limit OFFSET :_offset"
+            )
+        else:
+            sql = (
                 f"SELECT d.id, {score} AS score"
                 + (", count(*) OVER () AS total" if with_total else "")
                 + f" FROM {_SOURCE} WHERE {where} ORDER BY {order} LIMIT :_limit OFFSET :_offset"
-            ),
-            params,
-        ).all()
+            )
+        page = model.Session.execute(sa.text(sql), params).all()
         copies = dict(
             model.Session.execute(
                 sa.text("SELECT id, doc FROM casa_search_content WHERE id = ANY(:ids)"),
@@ -315,7 +329,7 @@ class PostgresConnection:
         for name in names:
             if not compiler._FIELD_NAME.match(name):
                 raise SearchQueryError(f"Invalid facet field: {name!r}")
-            if base is not None and name in stats.STAT_FIELDS:
+            if base is not None and base.field_filter is None and name in stats.STAT_FIELDS:
                 result[name] = stats.facet(model.Session, base, name, limit, mincount)
             elif name in _FEW_VALUES:
                 typed.append(name)

@@ -39,6 +39,9 @@ class BaseQuery:
 
     site_id: str
     dataset_type: str | None
+    # One more filter on a counted field (e.g. organization:x): the total is
+    # still a maintained count, the facets are not.
+    field_filter: tuple[str, str] | None = None
 
 
 def _values(node: tree.Item) -> list[str] | None:
@@ -94,6 +97,10 @@ def base_query(q: str | None, filters: list[str]) -> BaseQuery | None:
         if name in seen:
             return None
         seen[name] = values
+    extra = [name for name in seen if name in STAT_FIELDS]
+    field_filter = None
+    if len(extra) == 1 and len(seen[extra[0]]) == 1:
+        field_filter = (extra[0], seen.pop(extra[0])[0])
     checks = (
         seen.get("capacity") == ["public"],
         seen.get("state") == ["active"],
@@ -105,7 +112,7 @@ def base_query(q: str | None, filters: list[str]) -> BaseQuery | None:
     if not all(checks):
         return None
     dataset_type = seen.get("dataset_type", [None])[0]
-    return BaseQuery(site_id=seen["site_id"][0], dataset_type=dataset_type)
+    return BaseQuery(site_id=seen["site_id"][0], dataset_type=dataset_type, field_filter=field_filter)
 
 
 def _scope(base: BaseQuery) -> tuple[str, dict[str, Any]]:
@@ -128,10 +135,14 @@ def usable(session: Any, base: BaseQuery) -> bool:
 
 def total(session: Any, base: BaseQuery) -> int:
     scope, params = _scope(base)
+    field, value = base.field_filter or (TOTAL, "")
     return int(
         session.execute(
-            sa.text(f"SELECT coalesce(sum(n), 0) FROM casa_search_stats WHERE {scope} AND field = :_f"),
-            dict(params, _f=TOTAL),
+            sa.text(
+                f"SELECT coalesce(sum(n), 0) FROM casa_search_stats WHERE {scope}"
+                " AND field = :_f AND value = :_v"
+            ),
+            dict(params, _f=field, _v=value),
         ).scalar_one()
     )
 
