@@ -24,7 +24,6 @@ from ckanext.casa.search import dates
 from ckanext.casa.search.dates import DATE_COLUMNS
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
 
-
 # luqum's parser (PLY) keeps its state in one module-level object: two
 # threads parsing at once corrupt each other's parse (seen under gunicorn
 # threads as "unexpected end of expression" on valid filters).

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pysolr
 import sqlalchemy as sa
-
 from ckan import model
 from ckan.lib.search.common import SearchQueryError
 
-from ckanext.casa.search import compiler, stats
+from ckanext.casa.search import compiler, facets, stats
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS, document_row
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,6 @@ _SOURCE = (
 _SORT_COLUMNS = tuple(
     c.removeprefix("d.") for c in compiler.SORT_COLUMNS.values() if c != "d.id"
 )
-# Typed columns with few distinct values: their facets are counted together
-# in one pass (see _facets_from_columns); others one by one with a SQL limit.
-_FEW_VALUES = stats.STAT_FIELDS + ("dataset_type", "owner_org", "state", "capacity")
-
-
 class Results:
     """The part of ``pysolr.Results`` that CKAN reads."""
 
@@ -331,79 +326,13 @@ class PostgresConnection:
                 raise SearchQueryError(f"Invalid facet field: {name!r}")
             if base is not None and base.field_filter is None and name in stats.STAT_FIELDS:
                 result[name] = stats.facet(model.Session, base, name, limit, mincount)
-            elif name in _FEW_VALUES:
+            elif name in facets.FEW_VALUES:
                 typed.append(name)
             else:
-                result[name] = self._facet_alone(name, where, builder, limit, mincount)
+                result[name] = facets.alone(name, _SOURCE, where, builder, limit, mincount)
         if typed:
-            result.update(self._facets_from_columns(typed, where, builder, limit, mincount))
+            result.update(facets.from_columns(typed, _SOURCE, where, builder, limit, mincount))
         return {name: result[name] for name in names if name in result}
-
-    @staticmethod
-    def _facets_from_columns(
-        names: list[str], where: str, builder: compiler.SqlBuilder, limit: int, mincount: int
-    ) -> dict[str, list[Any]]:
-        """Facets on typed columns, all from one evaluation of the query:
-        the matching rows are materialised once and counted per field."""
-        columns = ", ".join(f"d.{name}" for name in dict.fromkeys(names))
-        parts = []
-        for name in dict.fromkeys(names):
-            if name in ARRAY_COLUMNS:
-                # Solr counts documents: a value twice in one list counts once.
-                source = f"m, LATERAL (SELECT DISTINCT value FROM unnest(m.{name}) value) v"
-                value = "v.value"
-            else:
-                source, value = "m", f"m.{name}"
-            parts.append(
-                f"SELECT '{name}' AS field, {value} AS value, count(*) AS n FROM {source}"
-                f" WHERE {value} IS NOT NULL AND {value} <> '' GROUP BY 2"
-            )
-        rows = model.Session.execute(
-            sa.text(
-                f"WITH m AS MATERIALIZED (SELECT {columns} FROM {_SOURCE} WHERE {where})"
-                " SELECT field, value, n FROM (" + " UNION ALL ".join(parts) + ") x"
-                " WHERE n >= :_mincount"
-            ),
-            dict(builder.params, _mincount=mincount),
-        ).all()
-        grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
-        for row in rows:
-            grouped[row.field].append((row.value, row.n))
-        result = {}
-        for name, counts in grouped.items():
-            counts.sort(key=lambda item: (-item[1], item[0]))
-            kept = counts if limit < 0 else counts[:limit]
-            result[name] = [item for pair in kept for item in pair]
-        return result
-
-    @staticmethod
-    def _facet_alone(
-        name: str, where: str, builder: compiler.SqlBuilder, limit: int, mincount: int
-    ) -> list[Any]:
-        """One facet in its own query, the limit applied in SQL: for columns
-        with many values, and for fields without a column (JSONB copy)."""
-        if name in SCALAR_COLUMNS:
-            source = f", LATERAL (SELECT d.{name}) AS v(value)"
-        elif name in ARRAY_COLUMNS:
-            source = f", LATERAL (SELECT DISTINCT value FROM unnest(d.{name}) value) AS v(value)"
-        else:
-            key = builder.text(name)
-            source = (
-                ", jsonb_array_elements_text(CASE jsonb_typeof(d.doc -> "
-                f"{key}) WHEN 'array' THEN d.doc -> {key} "
-                f"ELSE jsonb_build_array(d.doc -> {key}) END) AS v(value)"
-            )
-        sql = (
-            f"SELECT v.value AS value, count(*) AS n FROM {_SOURCE}{source}"
-            f" WHERE {where} AND v.value IS NOT NULL AND v.value <> ''"
-            f" GROUP BY 1 HAVING count(*) >= :_mincount ORDER BY 2 DESC, 1"
-        )
-        query_params = dict(builder.params, _mincount=mincount)
-        if limit >= 0:
-            sql += " LIMIT :_limit"
-            query_params["_limit"] = limit
-        counts = model.Session.execute(sa.text(sql), query_params).all()
-        return [item for row in counts for item in (row.value, row.n)]
 
 
 def make_connection(decode_dates: bool = True) -> PostgresConnection:

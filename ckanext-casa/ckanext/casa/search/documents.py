@@ -122,7 +122,9 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
             except dates.DateSyntaxError:
                 pass  # kept as given: still stored, only range order may suffer
     for column in ARRAY_COLUMNS:
-        row[column] = _as_list(doc.get(column))
+        # Each value once: Solr counts a dataset once per facet value (two
+        # CSV resources make one "CSV"), and so can a plain unnest.
+        row[column] = list(dict.fromkeys(_as_list(doc.get(column))))
     title = doc.get("title") or doc.get("name") or ""
     # Folded like search text so that "École" sorts among the E's, not after
     # "Zones" as a byte order would put it.
