@@ -8,6 +8,7 @@ export VENV
 CASA_VAR ?= $(CURDIR)/var
 export CASA_VAR
 PORT ?= 5000
+export CASA_PORT := $(PORT)
 
 -include mk/*.mk
 
