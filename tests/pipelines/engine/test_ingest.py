@@ -3,7 +3,6 @@ from the public user, numbered content-hashed releases, one load at a time."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +17,6 @@ from casa_pipelines.stage import table_prefix
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"
-
-
-@pytest.fixture()
-def url() -> str:
-    value = os.environ.get("CASA_DATASTORE_URL")
-    if not value:
-        pytest.fail("CASA_DATASTORE_URL is not set: source var/<profile>/test/env.sh")
-    return value
 
 
 @pytest.fixture()

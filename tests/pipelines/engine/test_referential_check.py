@@ -4,7 +4,6 @@ lookup, and the real PostgreSQL query against a table of the same shape."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -59,14 +58,6 @@ def test_checker_with_fixed_date() -> None:
     spec = ReferentialSpec({"arrondissement_code": "unit"}, date=dt.date(2024, 9, 1))
     issues = referential_issues(table, spec, KnownCodes({"06.141.01.01": dt.date(2009, 1, 1)}))
     assert [i.row for i in issues] == [3]
-
-
-@pytest.fixture()
-def url() -> str:
-    value = os.environ.get("CASA_DATASTORE_URL")
-    if not value:
-        pytest.fail("CASA_DATASTORE_URL is not set: source var/<profile>/test/env.sh")
-    return value
 
 
 @pytest.fixture()

@@ -3,7 +3,6 @@ run on a typed DataFrame and on a table in PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -59,10 +58,7 @@ def test_malformed_suites_are_refused(tmp_path: Path, entries: list, message: st
         run_suite_on_arrow(read_suite(_suite(tmp_path, entries)), data)
 
 
-def test_suite_on_postgres_table(tmp_path: Path) -> None:
-    url = os.environ.get("CASA_DATASTORE_URL")
-    if not url:
-        pytest.fail("CASA_DATASTORE_URL is not set: source var/<profile>/test/env.sh")
+def test_suite_on_postgres_table(tmp_path: Path, url: str) -> None:
     table = f"test_suite_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"CREATE UNLOGGED TABLE casa_staging.{table} (code text, legale bigint, municipale bigint)")
