@@ -40,6 +40,16 @@ def _referential(name: str) -> dict[str, Any]:
     return rows[0]
 
 
+def published(name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The référentiel ``name`` and its versions; ObjectNotFound when it is
+    unknown or has no published version yet."""
+    ref = _referential(name)
+    versions = _versions(ref["name"])
+    if not versions:
+        raise tk.ObjectNotFound(f"Aucune version publiée pour {ref['name']}.")
+    return ref, versions
+
+
 def _version(name: str, label: str, field: str) -> dict[str, Any]:
     for v in _versions(name):
         if v["label"] == label:
@@ -92,10 +102,7 @@ def casa_referential_show(context: Context, data_dict: DataDict) -> dict[str, An
     data = validate_input(
         context, data_dict, schema.referential_show(), "casa_referential_show"
     )
-    ref = _referential(data["name"])
-    versions = _versions(ref["name"])
-    if not versions:
-        raise tk.ObjectNotFound(f"Aucune version publiée pour {ref['name']}.")
+    ref, versions = published(data["name"])
     chosen = (
         _version(ref["name"], data["version"], "version")
         if data.get("version")

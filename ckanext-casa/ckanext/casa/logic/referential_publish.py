@@ -12,7 +12,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.casa.logic import referential_export as export
 from ckanext.casa.logic import schema
-from ckanext.casa.logic.referential_catalog import _referential, _versions
+from ckanext.casa.logic.referential_catalog import _versions, published
 from ckanext.casa.logic.referential_db import SCHEMA, fetch_all
 from ckanext.casa.logic.referential_lookup import validate_input
 
@@ -55,10 +55,7 @@ def casa_referential_publish(context: Context, data_dict: DataDict) -> dict[str,
     data = validate_input(
         context, data_dict, schema.referential_show(), "casa_referential_publish"
     )
-    ref = _referential(data["name"])
-    versions = _versions(ref["name"])
-    if not versions:
-        raise tk.ObjectNotFound(f"Aucune version publiée pour {ref['name']}.")
+    ref, versions = published(data["name"])
     geometry = bool(
         fetch_all(
             f"SELECT 1 FROM {SCHEMA}.unit WHERE referential = :n AND geom IS NOT NULL LIMIT 1",
