@@ -1,0 +1,606 @@
+"""Downloads of a published release: CSV, XLSX, JSON, GeoJSON, Parquet and a
+Frictionless ``datapackage.json``, built once per release from its public
+table and never changed afterwards (releases are immutable).
+
+Layout: ``<downloads root>/<slug>/<release>/<slug>.<ext>`` plus
+``datapackage.json``. The portal serves these files at
+``/donnees/<slug>/<release>/<file>`` (``ckanext.casa.views.downloads``).
+
+How the files are made, without one Python object per row where it matters:
+
+- the public table is read once with ``COPY ... TO STDOUT (FORMAT csv)`` into
+  a scratch file, and Arrow's streaming CSV reader turns it into typed record
+  batches (column types from the PostgreSQL catalogue, not guessed);
+- each batch goes to the Parquet writer, to Arrow's CSV writer (after the
+  formula neutralisation below, done with Arrow compute kernels) and, when
+  the table fits in a sheet, to XlsxWriter in constant-memory mode;
+- JSON and GeoJSON are rendered by PostgreSQL (``to_json``, ``ST_AsGeoJSON``)
+  and streamed to disk: one JSON value per line, joined into an array.
+
+Formula neutralisation (CSV only): a cell of a TEXT column whose value starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
+quote (``'``) in front, so a spreadsheet opening the CSV shows the text
+instead of running it as a formula. Cells of numeric, date and boolean
+columns are never changed: ``-12.5`` in a number column stays ``-12.5``. A
+text column holding ``-5`` is still text and becomes ``'-5``. The other
+formats keep the values as they are: XLSX writes every text cell as a
+string cell (never a formula), and JSON and Parquet are typed.
+
+Geometry: the column named by ``geometry_column`` (PostGIS, SRID 4326) is
+written as WKT text in the tabular files and as the feature geometry in the
+GeoJSON file.
+
+Atomicity: everything is built in a hidden sibling directory
+(``.<release>.tmp-<id>``) and renamed into place in one ``rename``; a build
+killed half way leaves only that hidden directory, which the next build (under
+the same lock) removes. A directory that exists with its ``datapackage.json``
+is complete and is never rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Self
+
+import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import yaml
+from psycopg import sql
+
+from casa_pipelines.spec import DatasetSpec
+
+DATAPACKAGE = "datapackage.json"
+# Rows of data an XLSX sheet can hold: 1,048,576 rows minus the header.
+XLSX_MAX_ROWS = 1_048_575
+XLSX_MAX_CELL = 32_767
+INTERNAL_COLUMNS = frozenset({"_id", "_full_text"})
+# Text cells starting with one of these are neutralised in the CSV file.
+FORMULA_PREFIX = r"^[=+\-@\t\r]"
+COPY_CHUNK = 1 << 20
+ARROW_BLOCK = 8 << 20
+
+MEDIATYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "parquet": "application/vnd.apache.parquet",
+    "datapackage": "application/json",
+}
+# Known licence ids of the dataset definitions -> Data Package licence.
+LICENSES = {
+    "cc-by-4.0": ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/",
+                  "Creative Commons Attribution 4.0 International"),
+    "cc-by-sa-4.0": ("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/",
+                     "Creative Commons Attribution Share-Alike 4.0 International"),
+    "cc-zero": ("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/",
+                "Creative Commons CCZero 1.0"),
+    "odc-odbl": ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/",
+                 "Open Data Commons Open Database License 1.0"),
+    "odc-by": ("ODC-By-1.0", "https://opendatacommons.org/licenses/by/1-0/",
+               "Open Data Commons Attribution License 1.0"),
+    "other-open": ("other-open", None, "Autre licence ouverte"),
+}
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    name: str  # file name inside the release directory
+    format: str  # csv, xlsx, json, geojson, parquet, datapackage
+    mediatype: str
+    bytes: int
+    sha256: str  # hex digest
+
+
+@dataclass(frozen=True)
+class Note:
+    """Why a format is missing or altered, for the portal and the steward."""
+
+    format: str
+    code: str  # e.g. "xlsx-too-many-rows"
+    fr: str
+    ar: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    slug: str
+    release: int
+    rows: int
+    files: tuple[DownloadFile, ...]
+    notes: tuple[Note, ...] = field(default_factory=tuple)
+
+    def get(self, name: str) -> DownloadFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+    def formats(self) -> list[str]:
+        return [f.format for f in self.files]
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    kind: str  # Table Schema type
+    arrow: pa.DataType
+    select: sql.Composable  # how COPY reads it
+    pg_type: str
+
+
+# ---------------------------------------------------------------- public API
+
+
+def build_downloads(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, out_dir: Path,
+                    *, geometry_column: str | None = None) -> Manifest:
+    """Build the downloads of ``release`` from its public ``table`` into
+    ``out_dir``, or return the manifest of the ones already there."""
+    out_dir = Path(out_dir)
+    existing = read_manifest(out_dir)
+    if existing is not None:
+        return existing
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(out_dir):
+        existing = read_manifest(out_dir)
+        if existing is not None:
+            return existing
+        _clear_leftovers(out_dir)
+        work = out_dir.parent / f".{out_dir.name}.tmp-{uuid.uuid4().hex[:12]}"
+        work.mkdir()
+        try:
+            _build(url, table, spec, release, work, geometry_column)
+            _fsync_dir(work)
+            os.rename(work, out_dir)
+            _fsync_dir(out_dir.parent)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    manifest = read_manifest(out_dir)
+    assert manifest is not None
+    return manifest
+
+
+def read_manifest(out_dir: Path) -> Manifest | None:
+    """The manifest of a complete release directory, from its
+    ``datapackage.json``; ``None`` if the directory is missing or incomplete."""
+    path = Path(out_dir) / DATAPACKAGE
+    try:
+        raw = path.read_bytes()
+        package = json.loads(raw)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(package, dict):
+        return None
+    extra = package.get("casa") or {}
+    files = [
+        DownloadFile(name=r["path"], format=r["format"], mediatype=r["mediatype"], bytes=int(r["bytes"]),
+                     sha256=str(r["hash"]).removeprefix("sha256:"))
+        for r in package.get("resources", [])
+    ]
+    files.append(DownloadFile(DATAPACKAGE, "datapackage", MEDIATYPES["datapackage"], len(raw),
+                              hashlib.sha256(raw).hexdigest()))
+    return Manifest(
+        slug=str(extra.get("slug") or package.get("name")),
+        release=int(package.get("version", extra.get("release", 0))),
+        rows=int(extra.get("rows", 0)),
+        files=tuple(files),
+        notes=tuple(Note(**n) for n in extra.get("notes", [])),
+    )
+
+
+def downloads_dir_for(root: Path, slug: str, release: int) -> Path:
+    """``<root>/<slug>/<release>``: where a release's downloads live."""
+    return Path(root) / slug / str(int(release))
+
+
+# ---------------------------------------------------------------- the build
+
+
+def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, work: Path,
+           geometry_column: str | None) -> None:
+    slug = spec.slug
+    notes: list[Note] = []
+    resources: list[dict[str, Any]] = []
+    with psycopg.connect(url, autocommit=False) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for setting, value in (("DateStyle", "ISO, YMD"), ("TimeZone", "UTC"), ("client_encoding", "UTF8"),
+                               ("extra_float_digits", "1")):
+            conn.execute(sql.SQL("SELECT set_config({}, {}, true)").format(sql.Literal(setting), sql.Literal(value)))
+        ident = sql.Identifier(*table)
+        columns = _columns(conn, ident, geometry_column)
+        has_id = _has_id(conn, ident)
+        rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident)).fetchone()[0]  # type: ignore[index]
+
+        scratch = work / ".rows.csv"
+        _copy_csv(conn, ident, columns, has_id, scratch)
+        write_xlsx = rows <= XLSX_MAX_ROWS
+        if not write_xlsx:
+            notes.append(Note(
+                "xlsx", "xlsx-too-many-rows",
+                fr=f"Pas de fichier XLSX : {rows} lignes dépassent la limite d'une feuille Excel "
+                   f"({XLSX_MAX_ROWS} lignes). Utilisez le CSV ou le Parquet.",
+                ar=f"لا يوجد ملف XLSX: عدد الأسطر ({rows}) يتجاوز حد ورقة Excel "
+                   f"({XLSX_MAX_ROWS} سطر). استعملوا ملف CSV أو Parquet.",
+                en=f"No XLSX file: {rows} rows exceed an Excel sheet's limit ({XLSX_MAX_ROWS} rows). "
+                   "Use the CSV or Parquet file.",
+            ))
+        truncated = _tabular_files(scratch, columns, work, slug, write_xlsx)
+        scratch.unlink()
+        if truncated:
+            notes.append(Note(
+                "xlsx", "xlsx-cell-truncated",
+                fr=f"XLSX : {truncated} cellules de plus de {XLSX_MAX_CELL} caractères ont été tronquées ; "
+                   "les autres formats ont la valeur entière.",
+                ar=f"XLSX: تم اقتطاع {truncated} خلية يتجاوز طولها {XLSX_MAX_CELL} حرفا؛ "
+                   "القيمة الكاملة موجودة في الصيغ الأخرى.",
+                en=f"XLSX: {truncated} cells longer than {XLSX_MAX_CELL} characters were truncated; "
+                   "the other formats hold the whole value.",
+            ))
+        _copy_json_lines(conn, _json_query(ident, columns, has_id), work / f"{slug}.json", b"[\n", b"\n]\n")
+        geometry = next((c for c in columns if c.name == geometry_column), None)
+        if geometry is not None:
+            _copy_json_lines(conn, _geojson_query(ident, columns, has_id, geometry.name),
+                             work / f"{slug}.geojson",
+                             b'{"type": "FeatureCollection", "features": [\n', b"\n]}\n")
+        conn.rollback()
+
+    schema = _table_schema(spec, columns, geometry_column)
+    for fmt in ("csv", "xlsx", "json", "parquet", "geojson"):
+        path = work / f"{slug}.{fmt}"
+        if path.exists():
+            resources.append(_resource(path, fmt, slug, schema if fmt != "geojson" else None))
+    package = _package(spec, release, rows, resources, notes)
+    _write_synced(work / DATAPACKAGE, json.dumps(package, ensure_ascii=False, indent=2).encode() + b"\n")
+
+
+def _columns(conn: psycopg.Connection, ident: sql.Identifier, geometry_column: str | None) -> list[_Column]:
+    found = conn.execute(
+        "SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        (ident.as_string(conn),)).fetchall()
+    columns = []
+    for name, typname, pg_type in found:
+        if name in INTERNAL_COLUMNS or typname == "tsvector":
+            continue
+        col = sql.Identifier(name)
+        if typname in ("int2", "int4", "int8"):
+            columns.append(_Column(name, "integer", pa.int64(), col, pg_type))
+        elif typname in ("float4", "float8", "numeric"):
+            columns.append(_Column(name, "number", pa.float64(), sql.SQL("{}::float8").format(col), pg_type))
+        elif typname == "bool":
+            columns.append(_Column(name, "boolean", pa.bool_(), col, pg_type))
+        elif typname == "date":
+            columns.append(_Column(name, "date", pa.date32(), col, pg_type))
+        elif typname == "timestamp":
+            columns.append(_Column(name, "datetime", pa.timestamp("us"), col, pg_type))
+        elif typname == "timestamptz":
+            columns.append(_Column(name, "datetime", pa.timestamp("us", tz="UTC"),
+                                   sql.SQL("({} AT TIME ZONE 'UTC')").format(col), pg_type))
+        elif typname in ("geometry", "geography"):
+            columns.append(_Column(name, "string", pa.string(), sql.SQL("ST_AsText({})").format(col), pg_type))
+        else:  # text, varchar, and anything else as its text form
+            columns.append(_Column(name, "string", pa.string(), sql.SQL("{}::text").format(col), pg_type))
+    if geometry_column is not None and not any(c.name == geometry_column for c in columns):
+        raise ValueError(f"geometry column {geometry_column!r} is not in the table")
+    return columns
+
+
+def _has_id(conn: psycopg.Connection, ident: sql.Identifier) -> bool:
+    """Rows are written in ``_id`` order when the table has one (stable files)."""
+    return conn.execute(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = '_id' AND NOT attisdropped",
+        (ident.as_string(conn),)).fetchone() is not None
+
+
+def _copy_csv(conn: psycopg.Connection, ident: sql.Identifier, columns: list[_Column], has_id: bool,
+              target: Path) -> None:
+    select = sql.SQL(", ").join(c.select for c in columns)
+    query = sql.SQL("COPY (SELECT {} FROM {} t{}) TO STDOUT (FORMAT csv)").format(select, ident, _order_by(has_id))
+    with target.open("wb") as out, conn.cursor().copy(query) as copy:
+        while data := copy.read():
+            out.write(data)
+
+
+def _batches(scratch: Path, columns: list[_Column]) -> Iterator[pa.RecordBatch]:
+    reader = pacsv.open_csv(
+        scratch,
+        read_options=pacsv.ReadOptions(column_names=[c.name for c in columns], block_size=ARROW_BLOCK),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c.name: c.arrow for c in columns},
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
+            true_values=["t"], false_values=["f"],
+        ),
+    )
+    yield from reader
+
+
+def neutralise(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch with every text cell that a spreadsheet would run as a
+    formula prefixed with a single quote; other columns unchanged."""
+    arrays = []
+    for array in batch.columns:
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            risky = pc.match_substring_regex(array, FORMULA_PREFIX)
+            array = pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
+        arrays.append(array)
+    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
+
+
+def _tabular_files(scratch: Path, columns: list[_Column], work: Path, slug: str, write_xlsx: bool) -> int:
+    """Parquet, CSV and XLSX in one pass over the typed batches; returns the
+    number of XLSX cells that had to be truncated."""
+    schema = pa.schema([pa.field(c.name, c.arrow) for c in columns])
+    truncated = 0
+    with contextlib.ExitStack() as stack:
+        parquet = stack.enter_context(pq.ParquetWriter(work / f"{slug}.parquet", schema, compression="zstd"))
+        csv_out = stack.enter_context((work / f"{slug}.csv").open("wb"))
+        csv = stack.enter_context(pacsv.CSVWriter(csv_out, schema, write_options=pacsv.WriteOptions(
+            include_header=True, quoting_style="needed")))
+        sheet = stack.enter_context(_Sheet(work / f"{slug}.xlsx", slug, schema)) if write_xlsx else None
+        for batch in _batches(scratch, columns):
+            parquet.write_batch(batch)
+            csv.write_batch(neutralise(batch))
+            if sheet is not None:
+                truncated += sheet.write(batch)
+    for name in (f"{slug}.parquet", f"{slug}.csv", f"{slug}.xlsx"):
+        if (work / name).exists():
+            _fsync(work / name)
+    return truncated
+
+
+class _Sheet:
+    """One XLSX sheet written row by row in XlsxWriter's constant-memory mode.
+    Strings are written as strings: never formulas, URLs or numbers."""
+
+    def __init__(self, path: Path, slug: str, schema: pa.Schema) -> None:
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(str(path), {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": True, "remove_timezone": True,
+            "default_date_format": "yyyy-mm-dd", "tmpdir": str(path.parent),
+        })
+        self.sheet = self.book.add_worksheet(slug[:31])
+        bold = self.book.add_format({"bold": True})
+        self.sheet.write_row(0, 0, schema.names, bold)
+        self.sheet.freeze_panes(1, 0)
+        self.datetime = self.book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.datetimes = [i for i, f in enumerate(schema) if pa.types.is_timestamp(f.type)]
+        self.texts = [i for i, f in enumerate(schema) if pa.types.is_string(f.type)]
+        self.row = 1
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.book.close()
+
+    def write(self, batch: pa.RecordBatch) -> int:
+        values = [col.to_pylist() for col in batch.columns]
+        truncated = 0
+        for i in self.texts:
+            long = pc.sum(pc.greater(pc.utf8_length(batch.column(i)), XLSX_MAX_CELL)).as_py() or 0
+            if long:
+                truncated += long
+                values[i] = [v[:XLSX_MAX_CELL] if v is not None else None for v in values[i]]
+        write_row, write_datetime, row = self.sheet.write_row, self.sheet.write_datetime, self.row
+        for cells in zip(*values):
+            write_row(row, 0, cells)
+            for i in self.datetimes:
+                if cells[i] is not None:
+                    write_datetime(row, i, cells[i], self.datetime)
+            row += 1
+        self.row = row
+        return truncated
+
+
+def _json_query(ident: sql.Identifier, columns: list[_Column], has_id: bool) -> sql.Composable:
+    select = sql.SQL(", ").join(_json_select(c, prefix="t") for c in columns)
+    return sql.SQL("SELECT to_json(r) FROM {t} t CROSS JOIN LATERAL (SELECT {select}) r{order}").format(
+        t=ident, select=select, order=_order_by(has_id))
+
+
+def _geojson_query(ident: sql.Identifier, columns: list[_Column], has_id: bool,
+                   geometry_column: str) -> sql.Composable:
+    props = sql.SQL(", ").join(_json_select(c, prefix="t") for c in columns if c.name != geometry_column)
+    return sql.SQL(
+        "SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(t.{g})::json, "
+        "'properties', to_json(p)) FROM {t} t CROSS JOIN LATERAL (SELECT {props}) p{order}"
+    ).format(g=sql.Identifier(geometry_column), t=ident, props=props,
+             order=_order_by(has_id))
+
+
+def _order_by(has_id: bool) -> sql.Composable:
+    return sql.SQL(" ORDER BY t.{}").format(sql.Identifier("_id")) if has_id else sql.SQL("")
+
+
+def _json_select(c: _Column, prefix: str | None = None) -> sql.Composable:
+    col = sql.Identifier(prefix, c.name) if prefix else sql.Identifier(c.name)
+    if c.pg_type.startswith(("geometry", "geography")):
+        return sql.SQL("ST_AsText({}) AS {}").format(col, sql.Identifier(c.name))
+    return sql.SQL("{} AS {}").format(col, sql.Identifier(c.name))
+
+
+def _copy_json_lines(conn: psycopg.Connection, query: sql.Composable, target: Path, head: bytes,
+                     tail: bytes) -> None:
+    """Stream one JSON value per row into ``head v1,\\nv2 ... tail``.
+
+    COPY in CSV mode with a delimiter and a quote character that JSON text
+    never contains (PostgreSQL escapes every control character in JSON
+    strings) and no raw newline: each value is written verbatim, one per
+    line, so only the line ends need a comma."""
+    copy_sql = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')").format(query)
+    pending = b""
+    with target.open("wb") as out:
+        out.write(head)
+        with conn.cursor().copy(copy_sql) as copy:
+            while data := copy.read():
+                chunk = pending + bytes(data).replace(b"\n", b",\n")
+                out.write(chunk[:-2])
+                pending = chunk[-2:]
+        # ``pending`` is the last line's ",\n" (or nothing when there is no row).
+        out.write(tail)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+# ---------------------------------------------------------------- datapackage
+
+
+def _table_schema(spec: DatasetSpec, columns: list[_Column], geometry_column: str | None) -> dict[str, Any]:
+    declared = _read_schema(spec.schema_path)
+    by_name = {f.get("name"): f for f in declared.get("fields", []) if isinstance(f, dict)}
+    redacted = {r.column for r in spec.public.redactions}
+    fields = []
+    for c in columns:
+        if c.name == geometry_column or c.pg_type.startswith(("geometry", "geography")):
+            fields.append({"name": c.name, "type": "string",
+                           "description": "Géométrie en WKT, WGS 84 (EPSG:4326)."})
+            continue
+        item = json.loads(json.dumps(by_name.get(c.name) or {"name": c.name, "type": c.kind}, default=str))
+        constraints = item.get("constraints")
+        if isinstance(constraints, dict):
+            if c.name in redacted:  # suppressed small counts are empty cells
+                constraints.pop("required", None)
+            if not constraints:
+                item.pop("constraints")
+        fields.append(item)
+    schema: dict[str, Any] = {"fields": fields}
+    names = {c.name for c in columns}
+    pk = declared.get("primaryKey")
+    pk = [pk] if isinstance(pk, str) else pk
+    if pk and all(k in names for k in pk):
+        schema["primaryKey"] = list(pk)
+    if "missingValues" in declared:
+        schema["missingValues"] = declared["missingValues"]
+    return schema
+
+
+def _read_schema(path: Path) -> dict[str, Any]:
+    text = Path(path).read_text(encoding="utf-8")
+    data = json.loads(text) if Path(path).suffix == ".json" else yaml.safe_load(text)
+    return data if isinstance(data, dict) else {}
+
+
+def _resource(path: Path, fmt: str, slug: str, schema: dict[str, Any] | None) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "name": f"{slug}-{fmt}",
+        "path": path.name,
+        "format": fmt,
+        "mediatype": MEDIATYPES[fmt],
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{_sha256(path)}",
+    }
+    if fmt in ("csv", "json", "geojson"):
+        resource["encoding"] = "utf-8"
+    if fmt == "csv":
+        resource["description"] = (
+            "Les cellules de texte commençant par =, +, -, @, une tabulation ou un retour chariot "
+            "sont précédées d'une apostrophe (protection contre l'injection de formules)."
+        )
+    if schema is not None:
+        resource["profile"] = "tabular-data-resource"
+        resource["schema"] = schema
+    return resource
+
+
+def _package(spec: DatasetSpec, release: int, rows: int, resources: list[dict[str, Any]],
+             notes: list[Note]) -> dict[str, Any]:
+    ckan = spec.ckan
+    name, path, title = LICENSES.get(ckan.license, (ckan.license, None, ckan.license))
+    licence: dict[str, Any] = {"name": name, "title": title}
+    if path:
+        licence["path"] = path
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "name": spec.slug,
+        "title": ckan.title["fr"],
+        "description": ckan.description["fr"],
+        "version": str(release),
+        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "licenses": [licence],
+        "keywords": list(ckan.tags.get("fr", [])),
+        "sources": [{"title": ckan.attribution or ckan.organization}],
+        "contributors": [{"title": ckan.organization, "role": "publisher"}],
+        "resources": resources,
+        "casa": {
+            "slug": spec.slug,
+            "release": release,
+            "rows": rows,
+            "title": dict(ckan.title),
+            "description": dict(ckan.description),
+            "attribution": ckan.attribution,
+            "notes": [n.__dict__ for n in notes],
+        },
+    }
+    return package
+
+
+# ---------------------------------------------------------------- files
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(COPY_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def _lock(out_dir: Path) -> Iterator[None]:
+    """One builder per release directory at a time (a second one waits, then
+    finds the directory complete)."""
+    lock_path = out_dir.parent / f".{out_dir.name}.lock"
+    handle: BinaryIO = lock_path.open("ab")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+def _clear_leftovers(out_dir: Path) -> None:
+    """Under the lock: remove what killed builds left (hidden work
+    directories), and an incomplete release directory if one exists."""
+    for stale in out_dir.parent.glob(f".{out_dir.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if out_dir.exists() and not (out_dir / DATAPACKAGE).exists():
+        trash = out_dir.parent / f".{out_dir.name}.tmp-incomplete-{uuid.uuid4().hex[:8]}"
+        os.rename(out_dir, trash)
+        shutil.rmtree(trash, ignore_errors=True)
