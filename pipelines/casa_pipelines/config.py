@@ -18,6 +18,9 @@ class Settings:
     datastore_url: str
     ckan_ini: Path | None
     catalogue_url: str | None
+    # Root of the release downloads (<slug>/<release>/...); None when neither
+    # CASA_DOWNLOADS_DIR nor the CKAN ini says where.
+    downloads_dir: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -25,18 +28,23 @@ class Settings:
         ckan_ini = Path(ini) if ini else None
         catalogue_url = None
         datastore_url = os.environ.get("CASA_DATASTORE_URL")
+        downloads = os.environ.get("CASA_DOWNLOADS_DIR")
         if ckan_ini and ckan_ini.exists():
             parser = configparser.RawConfigParser(strict=False)
             parser.read(ckan_ini)
             section = parser["app:main"]
             catalogue_url = section.get("sqlalchemy.url")
             datastore_url = datastore_url or section.get("ckan.datastore.write_url")
+            storage = section.get("ckan.storage_path")
+            downloads = (downloads or section.get("ckanext.casa.downloads_path")
+                         or (str(Path(storage) / "downloads") if storage else None))
         if not datastore_url:
             raise ConfigError(
                 "No datastore database configured: source var/<profile>/env.sh "
                 "(written by `make demo` or `make test`) or set CASA_DATASTORE_URL."
             )
-        return cls(datastore_url=datastore_url, ckan_ini=ckan_ini, catalogue_url=catalogue_url)
+        return cls(datastore_url=datastore_url, ckan_ini=ckan_ini, catalogue_url=catalogue_url,
+                   downloads_dir=Path(downloads) if downloads else None)
 
 
 def datasets_dir() -> Path:
