@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from casa_pipelines.errors import SpecError
+from casa_pipelines.sources.package_spec import PackageSource, read_package
 
 FORMATS = ("csv", "xlsx", "geojson", "zip")
 THEMES = (
@@ -35,6 +36,8 @@ class SourceSpec:
     delimiter: str | None = None
     sheet: str | None = None
     member: str | None = None  # file inside a zip archive
+    origin: str | None = None  # who hands the file over, for the record
+    package: PackageSource | None = None  # the file is exported from a package's data
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def load_spec(path: Path, root: Path | None = None) -> DatasetSpec:
                      f"'{slug}' must equal the file name '{path.stem}'")
 
     src = r.mapping(data.get("source"), "source", required=False)
-    r.unknown(src, {"format", "encoding", "delimiter", "sheet", "member", "origin"}, "source")
+    r.unknown(src, {"format", "encoding", "delimiter", "sheet", "member", "origin", "package"}, "source")
     fmt = r.get(src, "format", "source", str, required=False)
     if fmt is not None and fmt not in FORMATS:
         raise r.fail("source.format", f"doit être l'un de {FORMATS}", f"must be one of {FORMATS}")
@@ -160,8 +163,17 @@ def load_spec(path: Path, root: Path | None = None) -> DatasetSpec:
     delimiter = r.get(src, "delimiter", "source", str, required=False)
     if delimiter is not None and len(delimiter) != 1:
         raise r.fail("source.delimiter", "doit être un seul caractère", "must be one character")
+    package = read_package(r, src.get("package"))
+    if package is not None:
+        # `casa source export` writes UTF-8 CSV with commas: declare nothing else.
+        for key, value, expected in (("format", fmt, "csv"), ("encoding", encoding, "utf-8"),
+                                     ("delimiter", delimiter, ",")):
+            if value is not None and value.lower() != expected:
+                raise r.fail(f"source.{key}", f"doit être « {expected} » avec `source.package` (fichier exporté)",
+                             f"must be '{expected}' with `source.package` (exported file)")
     source = SourceSpec(fmt, encoding, delimiter, r.get(src, "sheet", "source", str, required=False),
-                        r.get(src, "member", "source", str, required=False))
+                        r.get(src, "member", "source", str, required=False),
+                        r.get(src, "origin", "source", str, required=False), package)
 
     schema_path = _existing(r, root, r.get(data, "schema", "", str), "schema")
     suite = r.get(data, "suite", "", str, required=False)

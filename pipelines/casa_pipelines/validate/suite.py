@@ -49,6 +49,12 @@ def _class_name(expectation_type: str) -> str:
     return "".join(part.capitalize() for part in expectation_type.split("_"))
 
 
+def _custom(name: str) -> Any:
+    from casa_pipelines.validate.expectations import CUSTOM
+
+    return CUSTOM.get(name)
+
+
 def build_suite(suite_file: SuiteFile) -> Any:
     import great_expectations as gx
 
@@ -61,7 +67,7 @@ def build_suite(suite_file: SuiteFile) -> Any:
         if unknown:
             raise SpecError(f"{where} : clé inconnue {sorted(unknown)}.",
                             f"{suite_file.path}: expectation #{n}: unknown key {sorted(unknown)}.")
-        cls = getattr(gx.expectations, _class_name(entry["type"]), None)
+        cls = getattr(gx.expectations, _class_name(entry["type"]), None) or _custom(_class_name(entry["type"]))
         if cls is None or not isinstance(cls, type):
             raise SpecError(f"{where} : type d'attente inconnu « {entry['type']} ».",
                             f"{suite_file.path}: expectation #{n}: unknown type '{entry['type']}'.")
