@@ -315,6 +315,8 @@ def _copy_csv(conn: psycopg.Connection, ident: sql.Identifier, columns: list[_Co
 
 
 def _batches(scratch: Path, columns: list[_Column]) -> Iterator[pa.RecordBatch]:
+    if scratch.stat().st_size == 0:  # no rows: Arrow refuses an empty CSV
+        return
     reader = pacsv.open_csv(
         scratch,
         read_options=pacsv.ReadOptions(column_names=[c.name for c in columns], block_size=ARROW_BLOCK),
