@@ -175,6 +175,8 @@ def main() -> None:
     if ensure_database(su, values["DS_DB"], values["DS_WRITE_USER"]):
         log(f"created database {values['DS_DB']} (datastore, PostGIS)")
     su.run("CREATE EXTENSION IF NOT EXISTS postgis", db=values["DS_DB"])
+    # unaccent folds French accents in the published tables' search column.
+    su.run("CREATE EXTENSION IF NOT EXISTS unaccent", db=values["DS_DB"])
     # The staging schema: the pipelines' unpublished tables, out of reach of
     # the public read-only user.
     su.run(

@@ -21,6 +21,8 @@ class Settings:
     # Root of the release downloads (<slug>/<release>/...); None when neither
     # CASA_DOWNLOADS_DIR nor the CKAN ini says where.
     downloads_dir: Path | None = None
+    # The portal's address, for the download links written in the catalogue.
+    site_url: str = "http://127.0.0.1:5000"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,6 +31,7 @@ class Settings:
         catalogue_url = None
         datastore_url = os.environ.get("CASA_DATASTORE_URL")
         downloads = os.environ.get("CASA_DOWNLOADS_DIR")
+        site_url = "http://127.0.0.1:5000"
         if ckan_ini and ckan_ini.exists():
             parser = configparser.RawConfigParser(strict=False)
             parser.read(ckan_ini)
@@ -36,6 +39,7 @@ class Settings:
             catalogue_url = section.get("sqlalchemy.url")
             datastore_url = datastore_url or section.get("ckan.datastore.write_url")
             storage = section.get("ckan.storage_path")
+            site_url = section.get("ckan.site_url") or site_url
             downloads = (downloads or section.get("ckanext.casa.downloads_path")
                          or (str(Path(storage) / "downloads") if storage else None))
         if not datastore_url:
@@ -44,7 +48,7 @@ class Settings:
                 "(written by `make demo` or `make test`) or set CASA_DATASTORE_URL."
             )
         return cls(datastore_url=datastore_url, ckan_ini=ckan_ini, catalogue_url=catalogue_url,
-                   downloads_dir=Path(downloads) if downloads else None)
+                   downloads_dir=Path(downloads) if downloads else None, site_url=site_url.rstrip("/"))
 
 
 def datasets_dir() -> Path:

@@ -2,8 +2,11 @@
 record a numbered release; or change nothing and say why.
 
 Order matters: Table Schema, geometry and référentiel checks run in memory
-first, so an invalid file never reaches the database; the expectation suite
-then runs in PostgreSQL on the staged rows, as DESIGN.md asks.
+first, so a file that cannot be typed never reaches the database; the
+expectation suite then runs in PostgreSQL on the staged rows, as DESIGN.md
+asks. A file whose only failures are semantic (suite rules, référentiel
+codes) is recorded as a ``failed`` release: the steward sees the report, and
+only a recorded waiver per failed rule lets ``casa publish`` take it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import psycopg
 from psycopg import sql
 
 from casa_pipelines.errors import PublishError, ValidationFailed
+from casa_pipelines.gate import WAIVABLE
 from casa_pipelines.extract import extract
 from casa_pipelines.release import (
     Release,
@@ -39,12 +43,16 @@ class IngestResult:
     release: Release
     created: bool  # False when the same content was already a release
 
+    @property
+    def valid(self) -> bool:
+        return self.release.status != "failed"
+
 
 def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = None,
            referential: ReferentialLookup | None = None) -> IngestResult:
     table = extract(path, spec.source, encoding=encoding)
     report = validate(table, spec, referential=referential, run_suite=False)
-    if not report.valid:
+    if any(issue.type not in WAIVABLE for issue in report.issues):
         raise ValidationFailed(report)
     schema = compile_schema(load_schema(spec.schema_path))
     typed = typed_arrow(table, schema).drop_columns(["_row"])
@@ -65,9 +73,8 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
         try:
             if spec.suite_path:
                 report.add("suite", run_suite_on_postgres(read_suite(spec.suite_path), url, STAGING, staged.table))
-            if not report.valid:
-                raise ValidationFailed(report)
-            release = record(conn, spec.slug, staged, table.name, report.to_dict())
+            release = record(conn, spec.slug, staged, table.name, report.to_dict(),
+                             status="validated" if report.valid else "failed")
             conn.commit()
         except BaseException:
             conn.rollback()

@@ -10,7 +10,7 @@ import click
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.casa.themes import THEMES
+from ckanext.casa.themes import ORGANIZATIONS, THEMES
 
 
 @click.group(short_help="Casa Urban Data commands")
@@ -43,6 +43,12 @@ def bootstrap(sysadmin: str, email: str, token_file: str | None) -> None:
             "description": "مكتب المعطيات لمدينة الدار البيضاء. Référentiels et gisement de données.",
         })
         click.echo(f"organization {office}: created")
+    for org in ORGANIZATIONS:
+        try:
+            tk.get_action("organization_show")(dict(context), {"id": org["name"]})
+        except tk.ObjectNotFound:
+            tk.get_action("organization_create")(dict(context), dict(org))
+            click.echo(f"organization {org['name']}: created")
     for theme in THEMES:
         try:
             tk.get_action("group_show")(dict(context), {"id": theme["name"]})

@@ -42,3 +42,19 @@ THEMES: list[dict[str, str]] = [
     },
 ]
 THEME_NAMES = [t["name"] for t in THEMES]
+
+
+# The organizations that publish on the portal, besides the data office
+# (``ckanext.casa.data_office``): the owners named in datasets/*.yaml.
+ORGANIZATIONS: list[dict[str, str]] = [
+    {
+        "name": "observatoire-urbain",
+        "title": "Observatoire urbain de Casablanca",
+        "description": "المرصد الحضري للدار البيضاء. Recensements, indicateurs et études territoriales.",
+    },
+    {
+        "name": "ville-de-casablanca",
+        "title": "Ville de Casablanca — directions des services",
+        "description": "مدينة الدار البيضاء، مديريات المصالح. Équipements, services urbains, mobilité.",
+    },
+]

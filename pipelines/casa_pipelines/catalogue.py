@@ -1,0 +1,145 @@
+"""The CKAN side of a publication: the dataset, in French and Arabic, with
+its queryable table resource and one resource per download of every release
+that was once public (stable URLs: an old release stays citable).
+
+Calls go through ckanapi's ``LocalCKAN`` as the site user, inside a CKAN
+application loaded from the profile's ini (``ckan_environment``), so the
+usual validation, authorization, activity stream and search indexing apply.
+The whole entry is derived from the dataset definition and the release
+table each time, so running it twice gives the same dataset.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from casa_pipelines.errors import PublishError
+from casa_pipelines.release import ONCE_PUBLIC, Release, list_releases
+from casa_pipelines.spec import DatasetSpec
+
+# Dataset definitions' vocabularies -> the portal's (ckanext-casa's scheming schema, CKAN's licences).
+FREQUENCIES = {"annual": "annuelle", "quarterly": "trimestrielle", "monthly": "mensuelle",
+               "weekly": "hebdomadaire", "daily": "quotidienne", "irregular": "ponctuelle",
+               "decennial": "decennale"}
+LICENSES = {"cc-by-4.0": "cc-by", "cc-by-sa-4.0": "cc-by-sa", "cc-zero": "cc-zero", "odc-odbl": "odc-odbl",
+            "odc-by": "odc-by", "other-open": "other-open"}
+FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "geojson": "GeoJSON", "parquet": "Parquet",
+                 "datapackage": "Data Package"}
+
+
+@contextmanager
+def ckan_environment(ini: Path) -> Iterator[None]:
+    """A CKAN application and request context, as the ``ckan`` command makes."""
+    try:
+        from ckan.cli import load_config
+        from ckan.config.middleware import make_app
+    except ImportError:
+        raise PublishError("CKAN n'est pas installé dans cet environnement : le catalogue ne peut pas être mis à jour.",
+                           "CKAN is not installed here: the catalogue cannot be updated.") from None
+    for name in ("ckan", "ckanext", "sqlalchemy", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    app = make_app(load_config(str(ini)))
+    with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
+        yield
+
+
+def download_url(site: str, slug: str, number: int, name: str) -> str:
+    return f"{site.rstrip('/')}/donnees/{slug}/{number}/{name}"
+
+
+def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, resource_id: str,
+                 manifests: dict[int, Any], site: str) -> dict[str, Any]:
+    c = spec.ckan
+    public = [r for r in releases if r.status in ONCE_PUBLIC]
+    stamp = (current.published_at or current.created_at).strftime("%Y-%m-%d")
+    notes = (f"{c.description['fr']}\n\nVersion courante : {current.number} (publiée le {stamp}, "
+             f"{current.rows} lignes dans la version, sha256 `{current.sha256[:16]}…`). Les versions antérieures "
+             "restent téléchargeables à leur adresse.")
+    if c.attribution:
+        notes += f"\n\nSource : {c.attribution}"
+    resources: list[dict[str, Any]] = [{
+        "id": resource_id,
+        "name": "Table interrogeable (version courante)",
+        "name_ar": "الجدول القابل للاستعلام (الإصدار الحالي)",
+        "description": f"Sous-ensemble public de la version {current.number}, interrogeable par l'API "
+                       f"datastore_search (resource_id {resource_id}).",
+        "format": "CSV",
+        "url_type": "datastore",
+        "url": "_datastore_only_resource",
+        "datastore_active": True,
+    }]
+    for release in sorted(public, key=lambda r: r.number, reverse=True):
+        manifest = manifests.get(release.number)
+        if manifest is None:
+            continue
+        when = (release.first_published_at or release.created_at).strftime("%Y-%m-%d")
+        for f in manifest.files:
+            label = FORMAT_LABELS.get(f.format, f.format.upper())
+            resources.append({
+                "name": f"Version {release.number} ({label})",
+                "name_ar": f"الإصدار {release.number} ({label})",
+                "description": f"Version {release.number}, publiée le {when}"
+                               + (" (version courante)" if release.number == current.number else "")
+                               + f". {f.bytes} octets, sha256 {f.sha256}.",
+                "format": label,
+                "mimetype": f.mediatype,
+                "url": download_url(site, spec.slug, release.number, f.name),
+                "size": f.bytes,
+                "hash": f"sha256:{f.sha256}",
+            })
+    return {
+        "name": spec.slug,
+        "title": c.title["fr"],
+        "title_ar": c.title["ar"],
+        "notes": notes,
+        "notes_ar": c.description["ar"],
+        "owner_org": c.organization,
+        "license_id": LICENSES.get(c.license, c.license),
+        "frequency": FREQUENCIES[c.frequency],
+        "attribution": c.attribution or "",
+        "version": str(current.number),
+        "groups": [{"name": c.theme}],
+        "tags": [{"name": t} for t in dict.fromkeys([*c.tags["fr"], *c.tags["ar"]])],
+        "resources": resources,
+    }
+
+
+def sync(spec: DatasetSpec, conn: psycopg.Connection, current: Release, resource_id: str,
+         downloads_root: Path | None, site: str) -> dict[str, Any]:
+    """Create or update the dataset so that it shows ``current``. Needs a CKAN
+    environment (``ckan_environment``, or CKAN's own test app)."""
+    from ckanapi import LocalCKAN, NotFound, ValidationError
+
+    from casa_pipelines.downloads import downloads_dir_for, read_manifest
+
+    releases = list_releases(conn, spec.slug)
+    manifests = {}
+    if downloads_root is not None:
+        for r in releases:
+            if r.status in ONCE_PUBLIC:
+                manifests[r.number] = read_manifest(downloads_dir_for(downloads_root, spec.slug, r.number))
+    wanted = package_dict(spec, releases, current, resource_id, manifests, site)
+    ckan = LocalCKAN()
+    try:
+        try:
+            existing = ckan.action.package_show(id=spec.slug)
+        except NotFound:
+            return ckan.action.package_create(**wanted)
+        # Keep resource ids (and so their links and views) where the URL is the same.
+        by_url = {r["url"]: r["id"] for r in existing["resources"] if r.get("url_type") != "datastore"}
+        for r in wanted["resources"]:
+            if r["url"] in by_url:
+                r["id"] = by_url[r["url"]]
+        return ckan.action.package_update(id=existing["id"], **wanted)
+    except ValidationError as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in (exc.error_dict or {}).items() if k != "__type")
+        raise PublishError(f"Le catalogue a refusé le jeu de données « {spec.slug} » : {detail}. "
+                           f"Vérifiez la section `ckan` de {spec.path} (organisation et thème existants ?).",
+                           f"The catalogue refused dataset '{spec.slug}': {detail}. Check the `ckan` section of "
+                           f"{spec.path} (do the organization and theme exist?).") from None

@@ -1,0 +1,342 @@
+"""``casa publish`` and ``casa rollback``: put a release's public subset on
+the portal, or change nothing and say why.
+
+The path (DESIGN.md, decision 5), under the dataset's lock:
+
+1. gate: the release is validated, or each failed rule has a recorded
+   waiver; an embargo date in the future only schedules it;
+2. build: one ``CREATE TABLE AS`` pass from the staged table to a new table
+   of the public datastore schema, with the declared public columns, row
+   filter and redactions, ``_id``, the search column ``_full_text`` (text
+   columns only, ``simple`` configuration over folded text) and, where there
+   are coordinates, the geometry ``_geom``; then indexes and ``ANALYZE``;
+3. swap: in one transaction, the new table takes the name CKAN's datastore
+   knows (the table resource's id), the old one is dropped, and the release
+   statuses change. Until this commit nothing public has changed; after it,
+   everything has;
+4. downloads of the release (immutable files, built once), then the CKAN
+   dataset and its resources. Both are idempotent and recorded as done in
+   ``casa_staging.publication``: a publication killed after the swap is
+   completed by the next ``casa publish`` of that dataset.
+
+A rollback republishes an earlier, once public release by the same path:
+its staged table is kept, so nothing is re-read or re-validated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from casa_pipelines import gate
+from casa_pipelines.errors import PublishError, SpecError
+from casa_pipelines.release import (
+    ONCE_PUBLIC,
+    Release,
+    actor,
+    current,
+    dataset_lock,
+    ensure_tables,
+    get,
+    latest,
+    log_event,
+    report_of,
+    waivers,
+)
+from casa_pipelines.spec import DatasetSpec
+from casa_pipelines.stage import STAGING, table_prefix
+
+PUBLIC = "public"  # CKAN's datastore tables live in the public schema
+_NAMESPACE = uuid.UUID("6f1d8a52-3c0e-4d55-9f7e-0c2a1b3c4d5e")
+
+
+def table_resource_id(slug: str) -> str:
+    """The id of the dataset's queryable resource, which is also its datastore
+    table's name: derived from the slug, so the table can be built before the
+    catalogue entry exists and stays the same across releases."""
+    return str(uuid.uuid5(_NAMESPACE, f"casa-urban-data:{slug}:table"))
+
+
+@dataclass
+class PublishResult:
+    release: Release
+    action: str  # published, rolled-back, scheduled, completed (already current)
+    timings: dict[str, float] = field(default_factory=dict)
+    rows: int = 0
+    steps: list[str] = field(default_factory=list)
+
+
+# Optional later steps, given by the caller: (spec, conn, release, table) -> None.
+Step = Callable[[DatasetSpec, psycopg.Connection, Release, tuple[str, str]], None]
+
+
+def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: dt.date | None = None,
+            waive: list[str] | tuple[str, ...] = (), reason: str | None = None, rollback: bool = False,
+            downloads: Step | None = None, catalogue: Step | None = None,
+            today: dt.date | None = None) -> PublishResult:
+    today = today or dt.date.today()
+    if waive and not (reason and reason.strip()):
+        raise gate.GateClosed("Une dérogation (--waive) exige un motif : --reason \"…\".",
+                              "A waiver (--waive) needs a reason: --reason \"…\".")
+    try:
+        conn = psycopg.connect(url)
+    except psycopg.OperationalError as exc:
+        raise PublishError(f"Base datastore injoignable : {exc}", f"Datastore database unreachable: {exc}") from None
+    with conn, dataset_lock(conn, spec.slug):
+        ensure_tables(conn)
+        release = _choose(conn, spec.slug, number)
+        resource_id = table_resource_id(spec.slug)
+        if release.status == "published":
+            # Already what the portal shows: only finish what a killed run left undone.
+            result = PublishResult(release, "completed")
+            _finish(spec, conn, release, resource_id, result, downloads, catalogue)
+            return result
+        if rollback:
+            if release.status not in ONCE_PUBLIC:
+                raise gate.GateClosed(
+                    f"La version {release.number} n'a jamais été publiée : publiez-la avec "
+                    f"`casa publish {spec.slug} --release {release.number}`.",
+                    f"Release {release.number} was never published: publish it with "
+                    f"`casa publish {spec.slug} --release {release.number}`.")
+        else:
+            if release.status == "withdrawn":
+                raise gate.GateClosed(
+                    f"La version {release.number} a déjà été publiée puis remplacée : pour y revenir, "
+                    f"`casa rollback {spec.slug} --to {release.number}`.",
+                    f"Release {release.number} was published and then replaced: to go back to it, "
+                    f"`casa rollback {spec.slug} --to {release.number}`.")
+            _gate(conn, spec.slug, release, list(waive), reason)
+            when = embargo or release.embargo_until
+            if when and when > today:
+                conn.execute(f"UPDATE {STAGING}.release SET status = 'scheduled', embargo_until = %s "
+                             "WHERE dataset = %s AND number = %s", (when, spec.slug, release.number))
+                log_event(conn, spec.slug, release.number, "schedule", {"embargo_until": when})
+                conn.commit()
+                return PublishResult(get(conn, spec.slug, release.number), "scheduled")  # type: ignore[arg-type]
+        result = PublishResult(release, "rolled-back" if rollback else "published")
+        t0 = time.perf_counter()
+        build, rows = build_public_table(conn, spec, release)
+        result.timings["build"] = time.perf_counter() - t0
+        result.rows = rows
+        t0 = time.perf_counter()
+        try:
+            _swap(conn, spec.slug, release, build, resource_id, rollback)
+        except BaseException:
+            conn.rollback()
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, build)))
+            conn.commit()
+            raise
+        result.timings["swap"] = time.perf_counter() - t0
+        result.release = get(conn, spec.slug, release.number)  # type: ignore[assignment]
+        _finish(spec, conn, result.release, resource_id, result, downloads, catalogue)
+        return result
+
+
+def publish_due(url: str, specs: dict[str, DatasetSpec], *, today: dt.date | None = None,
+                downloads: Step | None = None, catalogue: Step | None = None) -> list[PublishResult]:
+    """Publish every scheduled release whose embargo date has come (for cron)."""
+    today = today or dt.date.today()
+    with psycopg.connect(url) as conn:
+        ensure_tables(conn)
+        due = conn.execute(f"SELECT dataset, number FROM {STAGING}.release WHERE status = 'scheduled' "
+                           "AND embargo_until <= %s ORDER BY embargo_until, dataset", (today,)).fetchall()
+    out = []
+    for slug, number in due:
+        if slug not in specs:
+            continue
+        out.append(publish(specs[slug], url, number=number, downloads=downloads, catalogue=catalogue, today=today))
+    return out
+
+
+def _choose(conn: psycopg.Connection, slug: str, number: int | None) -> Release:
+    release = get(conn, slug, number) if number is not None else latest(conn, slug)
+    if release is None:
+        if number is None:
+            raise PublishError(f"« {slug} » n'a encore aucune version : chargez un fichier avec `casa ingest`.",
+                               f"'{slug}' has no release yet: load a file with `casa ingest`.")
+        raise PublishError(f"« {slug} » n'a pas de version {number} (voir `casa releases {slug}`).",
+                           f"'{slug}' has no release {number} (see `casa releases {slug}`).")
+    return release
+
+
+def _gate(conn: psycopg.Connection, slug: str, release: Release, asked: list[str], reason: str | None) -> None:
+    report = report_of(conn, slug, release.number)
+    failed = gate.failed_rules(report) if release.status == "failed" else {}
+    if asked and not failed:
+        raise gate.GateClosed(f"Dérogation inutile : la version {release.number} est valide.",
+                              f"No waiver needed: release {release.number} is valid.")
+    gate.check_waivers(failed, waivers(conn, slug, release.number), asked)
+    for rule in asked:
+        conn.execute(f"INSERT INTO {STAGING}.waiver (dataset, number, rule, reason, actor) "
+                     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (dataset, number, rule) "
+                     "DO UPDATE SET reason = excluded.reason, actor = excluded.actor, created_at = now()",
+                     (slug, release.number, rule, reason, actor()))
+        log_event(conn, slug, release.number, "waive", {"rule": rule, "reason": reason})
+
+
+def _staged_columns(conn: psycopg.Connection, table: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        (f'{STAGING}."{table}"',)).fetchall()
+    return {name: kind for name, kind in rows}
+
+
+def _field_info(spec: DatasetSpec) -> dict[str, dict[str, str]]:
+    """CKAN data dictionary entries from the Table Schema's titles and descriptions."""
+    from casa_pipelines.validate import load_schema
+
+    out = {}
+    for f in load_schema(spec.schema_path).get("fields", []):
+        info = {k: v for k, v in (("label", f.get("title")), ("notes", f.get("description"))) if v}
+        if info:
+            out[f["name"]] = info
+    return out
+
+
+def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Release) -> tuple[str, int]:
+    """Build the public subset of ``release`` in a new table of the public
+    schema, not yet known to CKAN; return its name and row count."""
+    staged = _staged_columns(conn, release.staged_table)
+    if not staged:
+        raise PublishError(f"Table de préparation de la version {release.number} introuvable "
+                           f"({STAGING}.{release.staged_table}).",
+                           f"Staged table of release {release.number} not found.")
+    pub = spec.public
+    missing = [c for c in [*pub.columns, *pub.filter, *(r.column for r in pub.redactions)] if c not in staged]
+    if missing:
+        raise SpecError(f"{spec.path} : `public` cite la colonne « {missing[0]} », absente de la version "
+                        f"{release.number} (colonnes : {', '.join(c for c in staged if not c.startswith('_'))}).",
+                        f"{spec.path}: `public` names column '{missing[0]}', which release {release.number} "
+                        "does not have.")
+    redact = {r.column: r.below for r in pub.redactions}
+    select: list[sql.Composable] = [sql.SQL("(row_number() OVER ())::integer AS _id")]
+    for column in pub.columns:
+        ident = sql.Identifier(column)
+        if column in redact:
+            # Small counts are suppressed (statistical secrecy), not rounded.
+            select.append(sql.SQL("CASE WHEN {c} < {b} THEN NULL ELSE {c} END AS {c}").format(
+                c=ident, b=sql.Literal(redact[column])))
+        else:
+            select.append(ident)
+    texts = [c for c in pub.columns if staged[c] == "text"]
+    if texts:
+        joined = sql.SQL(", ").join(sql.Identifier(c) for c in texts)
+        select.append(sql.SQL("to_tsvector('simple', {}.fold(concat_ws(' ', {}))) AS _full_text").format(
+            sql.Identifier(STAGING), joined))
+    else:
+        select.append(sql.SQL("NULL::tsvector AS _full_text"))
+    geometry = _geometry_expression(staged)
+    if geometry is not None:
+        select.append(sql.SQL("{} AS _geom").format(geometry))
+    where: list[sql.Composable] = [
+        sql.SQL("{}::text = ANY({})").format(sql.Identifier(c), sql.Literal(values))
+        for c, values in pub.filter.items()]
+    build = f"casa_build_{table_prefix(spec.slug)[:30]}_{uuid.uuid4().hex[:8]}"
+    ident = sql.Identifier(PUBLIC, build)
+    statement = sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}{}").format(
+        ident, sql.SQL(", ").join(select), sql.Identifier(STAGING, release.staged_table),
+        sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""))
+    try:
+        conn.execute(statement)
+        conn.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (_id)").format(ident))
+        conn.execute(sql.SQL("CREATE INDEX ON {} USING gin (_full_text)").format(ident))
+        if geometry is not None:
+            conn.execute(sql.SQL("CREATE INDEX ON {} USING gist (_geom)").format(ident))
+        key = primary_key(spec)
+        if key and all(c in pub.columns for c in key):
+            conn.execute(sql.SQL("CREATE UNIQUE INDEX ON {} ({})").format(
+                ident, sql.SQL(", ").join(sql.Identifier(c) for c in key)))
+        info = _field_info(spec)
+        for column in pub.columns:
+            if column in info:
+                comment = " " + json.dumps({"_info": info[column]}, ensure_ascii=False, separators=(",", ":"))
+                conn.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                    ident, sql.Identifier(column), sql.Literal(comment)))
+        conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(
+            ident, sql.Literal(f"casa:{spec.slug}:{release.number}")))
+        conn.execute(sql.SQL("ANALYZE {}").format(ident))
+        rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident)).fetchone()[0]  # type: ignore[index]
+        conn.commit()
+    except psycopg.Error as exc:
+        conn.rollback()
+        raise PublishError(f"Construction de la table publique impossible : {exc.diag.message_primary or exc}",
+                           f"Cannot build the public table: {exc.diag.message_primary or exc}") from None
+    return build, rows
+
+
+def _geometry_expression(staged: dict[str, str]) -> sql.Composable | None:
+    """Points from the staged GeoJSON geometry or from longitude/latitude."""
+    if "_geometry" in staged:
+        return sql.SQL("ST_SetSRID(ST_GeomFromGeoJSON(_geometry), 4326)")
+    pairs = [("longitude", "latitude"), ("lon", "lat"), ("x", "y")]
+    for lon, lat in pairs:
+        if lon in staged and lat in staged:
+            return sql.SQL("ST_SetSRID(ST_MakePoint({}, {}), 4326)").format(sql.Identifier(lon), sql.Identifier(lat))
+    return None
+
+
+def primary_key(spec: DatasetSpec) -> list[str]:
+    from casa_pipelines.validate import load_schema
+
+    key = load_schema(spec.schema_path).get("primaryKey") or []
+    return [key] if isinstance(key, str) else list(key)
+
+
+def _swap(conn: psycopg.Connection, slug: str, release: Release, build: str, resource_id: str,
+          rollback: bool) -> None:
+    """The one transaction after which the portal serves ``release``."""
+    old = f"{resource_id}__old"
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, old)))
+    conn.execute(sql.SQL("ALTER TABLE IF EXISTS {} RENAME TO {}").format(
+        sql.Identifier(PUBLIC, resource_id), sql.Identifier(old)))
+    conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(PUBLIC, build),
+                                                               sql.Identifier(resource_id)))
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, old)))
+    previous = current(conn, slug)
+    conn.execute(f"UPDATE {STAGING}.release SET status = 'withdrawn' WHERE dataset = %s AND status = 'published'",
+                 (slug,))
+    conn.execute(f"UPDATE {STAGING}.release SET status = 'published', published_at = now(), "
+                 "first_published_at = coalesce(first_published_at, now()) WHERE dataset = %s AND number = %s",
+                 (slug, release.number))
+    conn.execute(f"INSERT INTO {STAGING}.publication (dataset, number, resource_id, published_at) "
+                 "VALUES (%s, %s, %s, now()) ON CONFLICT (dataset) DO UPDATE SET number = excluded.number, "
+                 "published_at = excluded.published_at, downloads_built = false, catalogue_synced = false",
+                 (slug, release.number, resource_id))
+    log_event(conn, slug, release.number, "rollback" if rollback else "publish",
+              {"previous": previous.number if previous else None})
+    conn.commit()
+
+
+def _finish(spec: DatasetSpec, conn: psycopg.Connection, release: Release, resource_id: str,
+            result: PublishResult, downloads: Step | None, catalogue: Step | None) -> None:
+    """Downloads, then the catalogue: each done once, recorded when done."""
+    state = conn.execute(f"SELECT downloads_built, catalogue_synced FROM {STAGING}.publication WHERE dataset = %s",
+                         (spec.slug,)).fetchone()
+    conn.commit()
+    built, synced = state if state else (False, False)
+    table = (PUBLIC, resource_id)
+    for name, step, done, column in (("downloads", downloads, built, "downloads_built"),
+                                     ("catalogue", catalogue, synced, "catalogue_synced")):
+        if step is None or done:
+            continue
+        t0 = time.perf_counter()
+        step(spec, conn, release, table)
+        result.timings[name] = time.perf_counter() - t0
+        result.steps.append(name)
+        conn.execute(sql.SQL("UPDATE {}.publication SET {} = true WHERE dataset = %s AND number = %s").format(
+            sql.Identifier(STAGING), sql.Identifier(column)), (spec.slug, release.number))
+        conn.commit()
+
+
+def downloads_dir(root: Path, slug: str, number: int) -> Path:
+    return root / slug / str(number)
