@@ -27,8 +27,9 @@ formats keep the values as they are: XLSX writes every text cell as a
 string cell (never a formula), and JSON and Parquet are typed.
 
 Geometry: the column named by ``geometry_column`` (PostGIS, SRID 4326) is
-written as WKT text in the tabular files and as the feature geometry in the
-GeoJSON file.
+written as WKT text in the tabular files, in a column called ``geometry``
+(unless the table already has a column of that name), and as the feature
+geometry in the GeoJSON file.
 
 Atomicity: everything is built in a hidden sibling directory
 (``.<release>.tmp-<id>``) and renamed into place in one ``rename``; a build
@@ -133,7 +134,8 @@ class Manifest:
 
 @dataclass(frozen=True)
 class _Column:
-    name: str
+    name: str  # in the table
+    label: str  # in the files (the geometry column is called ``geometry``)
     kind: str  # Table Schema type
     arrow: pa.DataType
     select: sql.Composable  # how COPY reads it
@@ -277,22 +279,26 @@ def _columns(conn: psycopg.Connection, ident: sql.Identifier, geometry_column: s
             continue
         col = sql.Identifier(name)
         if typname in ("int2", "int4", "int8"):
-            columns.append(_Column(name, "integer", pa.int64(), col, pg_type))
+            columns.append(_Column(name, name, "integer", pa.int64(), col, pg_type))
         elif typname in ("float4", "float8", "numeric"):
-            columns.append(_Column(name, "number", pa.float64(), sql.SQL("{}::float8").format(col), pg_type))
+            columns.append(_Column(name, name, "number", pa.float64(), sql.SQL("{}::float8").format(col),
+                                   pg_type))
         elif typname == "bool":
-            columns.append(_Column(name, "boolean", pa.bool_(), col, pg_type))
+            columns.append(_Column(name, name, "boolean", pa.bool_(), col, pg_type))
         elif typname == "date":
-            columns.append(_Column(name, "date", pa.date32(), col, pg_type))
+            columns.append(_Column(name, name, "date", pa.date32(), col, pg_type))
         elif typname == "timestamp":
-            columns.append(_Column(name, "datetime", pa.timestamp("us"), col, pg_type))
+            columns.append(_Column(name, name, "datetime", pa.timestamp("us"), col, pg_type))
         elif typname == "timestamptz":
-            columns.append(_Column(name, "datetime", pa.timestamp("us", tz="UTC"),
+            columns.append(_Column(name, name, "datetime", pa.timestamp("us", tz="UTC"),
                                    sql.SQL("({} AT TIME ZONE 'UTC')").format(col), pg_type))
         elif typname in ("geometry", "geography"):
-            columns.append(_Column(name, "string", pa.string(), sql.SQL("ST_AsText({})").format(col), pg_type))
+            label = "geometry" if name == geometry_column and not any(
+                row[0] == "geometry" for row in found) else name
+            columns.append(_Column(name, label, "string", pa.string(), sql.SQL("ST_AsText({})").format(col),
+                                   pg_type))
         else:  # text, varchar, and anything else as its text form
-            columns.append(_Column(name, "string", pa.string(), sql.SQL("{}::text").format(col), pg_type))
+            columns.append(_Column(name, name, "string", pa.string(), sql.SQL("{}::text").format(col), pg_type))
     if geometry_column is not None and not any(c.name == geometry_column for c in columns):
         raise ValueError(f"geometry column {geometry_column!r} is not in the table")
     return columns
@@ -319,10 +325,10 @@ def _batches(scratch: Path, columns: list[_Column]) -> Iterator[pa.RecordBatch]:
         return
     reader = pacsv.open_csv(
         scratch,
-        read_options=pacsv.ReadOptions(column_names=[c.name for c in columns], block_size=ARROW_BLOCK),
+        read_options=pacsv.ReadOptions(column_names=[c.label for c in columns], block_size=ARROW_BLOCK),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={c.name: c.arrow for c in columns},
+            column_types={c.label: c.arrow for c in columns},
             null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
             true_values=["t"], false_values=["f"],
         ),
@@ -345,7 +351,7 @@ def neutralise(batch: pa.RecordBatch) -> pa.RecordBatch:
 def _tabular_files(scratch: Path, columns: list[_Column], work: Path, slug: str, write_xlsx: bool) -> int:
     """Parquet, CSV and XLSX in one pass over the typed batches; returns the
     number of XLSX cells that had to be truncated."""
-    schema = pa.schema([pa.field(c.name, c.arrow) for c in columns])
+    schema = pa.schema([pa.field(c.label, c.arrow) for c in columns])
     truncated = 0
     with contextlib.ExitStack() as stack:
         parquet = stack.enter_context(pq.ParquetWriter(work / f"{slug}.parquet", schema, compression="zstd"))
@@ -433,8 +439,8 @@ def _order_by(has_id: bool) -> sql.Composable:
 def _json_select(c: _Column, prefix: str | None = None) -> sql.Composable:
     col = sql.Identifier(prefix, c.name) if prefix else sql.Identifier(c.name)
     if c.pg_type.startswith(("geometry", "geography")):
-        return sql.SQL("ST_AsText({}) AS {}").format(col, sql.Identifier(c.name))
-    return sql.SQL("{} AS {}").format(col, sql.Identifier(c.name))
+        return sql.SQL("ST_AsText({}) AS {}").format(col, sql.Identifier(c.label))
+    return sql.SQL("{} AS {}").format(col, sql.Identifier(c.label))
 
 
 def _copy_json_lines(conn: psycopg.Connection, query: sql.Composable, target: Path, head: bytes,
@@ -470,7 +476,7 @@ def _table_schema(spec: DatasetSpec, columns: list[_Column], geometry_column: st
     fields = []
     for c in columns:
         if c.name == geometry_column or c.pg_type.startswith(("geometry", "geography")):
-            fields.append({"name": c.name, "type": "string",
+            fields.append({"name": c.label, "type": "string",
                            "description": "Géométrie en WKT, WGS 84 (EPSG:4326)."})
             continue
         item = json.loads(json.dumps(by_name.get(c.name) or {"name": c.name, "type": c.kind}, default=str))
@@ -482,7 +488,7 @@ def _table_schema(spec: DatasetSpec, columns: list[_Column], geometry_column: st
                 item.pop("constraints")
         fields.append(item)
     schema: dict[str, Any] = {"fields": fields}
-    names = {c.name for c in columns}
+    names = {c.label for c in columns}
     pk = declared.get("primaryKey")
     pk = [pk] if isinstance(pk, str) else pk
     if pk and all(k in names for k in pk):

@@ -78,8 +78,9 @@ def spec(tmp_path: Path) -> DatasetSpec:
     return load_spec(path, root=root)
 
 
-def create_table(url: str, name: str, rows: int | None = None) -> tuple[str, str]:
-    """The public table: the ROWS above, or ``rows`` generated ones."""
+def create_table(url: str, name: str, rows: int | None = None, geometry: str = "geometry") -> tuple[str, str]:
+    """The public table: the ROWS above, or ``rows`` generated ones; its
+    PostGIS column is called ``geometry``."""
     with psycopg.connect(url) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
         ident = sql.Identifier(SCHEMA, name)
@@ -89,24 +90,24 @@ def create_table(url: str, name: str, rows: int | None = None) -> tuple[str, str
                 _id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 id text NOT NULL, nom text, note text, montant double precision,
                 effectif integer, date_ouverture date, actif boolean,
-                geometry geometry(Point, 4326),
-                _full_text tsvector)""")).format(ident))
+                {} geometry(Point, 4326),
+                _full_text tsvector)""")).format(ident, sql.Identifier(geometry)))
         if rows is None:
             with conn.cursor() as cur:
                 for r in ROWS:
                     cur.execute(sql.SQL(
-                        "INSERT INTO {} (id, nom, note, montant, effectif, date_ouverture, actif, geometry, _full_text) "
+                        "INSERT INTO {} (id, nom, note, montant, effectif, date_ouverture, actif, {}, _full_text) "
                         "VALUES (%s, %s, %s, %s, %s, %s, %s, "
                         "CASE WHEN %s::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(%s, %s), 4326) END, "
-                        "to_tsvector('simple', coalesce(%s, '')))").format(ident),
+                        "to_tsvector('simple', coalesce(%s, '')))").format(ident, sql.Identifier(geometry)),
                         (*r[:7], r[7], r[7], r[8], r[1]))
         else:
             conn.execute(sql.SQL(
-                "INSERT INTO {} (id, nom, note, montant, effectif, date_ouverture, actif, geometry) "
+                "INSERT INTO {} (id, nom, note, montant, effectif, date_ouverture, actif, {}) "
                 "SELECT 'EQ-' || g, 'Équipement ' || g || ' مرفق', CASE WHEN g %% 100 = 0 THEN '=A' || g END, "
                 "g * -0.5, g %% 1000, DATE '2000-01-01' + (g %% 9000), g %% 2 = 0, "
                 "ST_SetSRID(ST_MakePoint(-7.6 + (g %% 1000) * 1e-4, 33.5 + (g %% 997) * 1e-4), 4326) "
-                "FROM generate_series(1, %s) g").format(ident), (rows,))
+                "FROM generate_series(1, %s) g").format(ident, sql.Identifier(geometry)), (rows,))
     return SCHEMA, name
 
 

@@ -210,6 +210,19 @@ def test_without_a_geometry_column_there_is_no_geojson_and_an_empty_table_is_fin
     assert json.loads((out / DATAPACKAGE).read_text())["version"] == "3"
 
 
+def test_an_internal_geometry_column_is_called_geometry_in_the_files(url, spec, tmp_path) -> None:
+    table = create_table(url, f"t_{uuid.uuid4().hex[:8]}", rows=3, geometry="_geom")
+    try:
+        out = tmp_path / spec.slug / "4"
+        build_downloads(url, table, spec, 4, out, geometry_column="_geom")
+    finally:
+        drop_table(url, table)
+    assert pq.read_table(out / f"{spec.slug}.parquet").schema.names == COLUMNS
+    features = json.loads((out / f"{spec.slug}.geojson").read_text())["features"]
+    assert features[0]["geometry"]["type"] == "Point" and "_geom" not in features[0]["properties"]
+    assert "POINT(" in json.loads((out / f"{spec.slug}.json").read_text())[0]["geometry"]
+
+
 CRASH_SCRIPT = """
 import sys
 from pathlib import Path
