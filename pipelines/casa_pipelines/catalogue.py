@@ -42,9 +42,10 @@ def ckan_environment(ini: Path) -> Iterator[None]:
     except ImportError:
         raise PublishError("CKAN n'est pas installé dans cet environnement : le catalogue ne peut pas être mis à jour.",
                            "CKAN is not installed here: the catalogue cannot be updated.") from None
+    conf = load_config(str(ini))  # configures logging from the ini: quieten it afterwards
     for name in ("ckan", "ckanext", "sqlalchemy", "alembic"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    app = make_app(load_config(str(ini)))
+        logging.getLogger(name).setLevel(logging.ERROR)
+    app = make_app(conf)
     with app._wsgi_app.test_request_context():  # type: ignore[attr-defined]
         yield
 

@@ -34,7 +34,8 @@ def spec(tmp_path: Path, url: str) -> Iterator[DatasetSpec]:
                                     "AND tablename LIKE %s", (table_prefix(slug) + "%",)).fetchall():
             conn.execute(f'DROP TABLE casa_staging."{name}"')
         if conn.execute("SELECT to_regclass('casa_staging.release')").fetchone() != (None,):
-            conn.execute("DELETE FROM casa_staging.release WHERE dataset = %s", (slug,))
+            for table in ("event", "release"):
+                conn.execute(f"DELETE FROM casa_staging.{table} WHERE dataset = %s", (slug,))
 
 
 def _tables(url: str, slug: str) -> list[str]:
@@ -67,12 +68,14 @@ def test_ingest_creates_hidden_unlogged_release(spec: DatasetSpec, url: str, tmp
     assert _tables(url, spec.slug) == [name]
 
 
-def test_suite_failure_records_nothing(spec: DatasetSpec, url: str) -> None:
-    with pytest.raises(ValidationFailed) as exc:
-        ingest(spec, EXAMPLES / "invalid-suite.csv", url)
-    assert {i.type for i in exc.value.report.issues} == {"expectation-failed"}
-    assert "suite" in exc.value.report.checks
-    assert _tables(url, spec.slug) == []
+def test_suite_failure_records_a_failed_release(spec: DatasetSpec, url: str) -> None:
+    """Semantic failures are staged as a `failed` release: publishable only
+    with a waiver per failed rule (tests/pipelines/publish)."""
+    result = ingest(spec, EXAMPLES / "invalid-suite.csv", url)
+    assert result.created and not result.valid and result.release.status == "failed"
+    assert {i.type for i in result.report.issues} == {"expectation-failed"}
+    assert "suite" in result.report.checks
+    assert _tables(url, spec.slug) == [result.release.staged_table]
 
 
 def test_invalid_file_never_reaches_the_database(spec: DatasetSpec, url: str) -> None:

@@ -1,0 +1,269 @@
+"""Publish, roll back, diff: on the real datastore database, with real
+population figures (validation/population-2024), real référentiel names and
+the real downloads builder. The catalogue step (CKAN) is covered by the CLI
+tests in test_cli_publish.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import yaml
+from casa_pipelines.downloads import build_downloads, downloads_dir_for, read_manifest
+from casa_pipelines.errors import PublishError, SpecError
+from casa_pipelines.gate import GateClosed
+from casa_pipelines.ingest import ingest
+from casa_pipelines.publish import publish, publish_due, table_resource_id
+from casa_pipelines.release import list_releases, waivers
+from casa_pipelines.release_diff import diff_releases
+from casa_pipelines.spec import DatasetSpec, load_spec
+from casa_pipelines.stage import table_prefix
+from ckanext.casa.normalize import fold
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "validation" / "population-2024"
+SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale / population_municipale"
+
+
+def _write_spec(tmp_path: Path, slug: str, **public: Any) -> DatasetSpec:
+    data = yaml.safe_load((REPO / "datasets" / "population-2024.yaml").read_text(encoding="utf-8"))
+    data["slug"] = slug
+    data["public"].update(public)
+    folder = tmp_path / "datasets"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{slug}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return load_spec(path, root=REPO)
+
+
+def cleanup(url: str, slug: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'casa_staging' "
+                                    "AND tablename LIKE %s", (table_prefix(slug) + "%",)).fetchall():
+            conn.execute(f'DROP TABLE casa_staging."{name}"')
+        conn.execute(f'DROP TABLE IF EXISTS public."{table_resource_id(slug)}"')
+        for table in ("publication", "waiver", "event", "release"):
+            conn.execute(f"DELETE FROM casa_staging.{table} WHERE dataset = %s", (slug,))
+
+
+@pytest.fixture()
+def slug(url: str) -> Iterator[str]:
+    name = f"test-pub-{uuid.uuid4().hex[:6]}"
+    yield name
+    cleanup(url, name)
+
+
+@pytest.fixture()
+def spec(tmp_path: Path, slug: str) -> DatasetSpec:
+    return _write_spec(tmp_path, slug)
+
+
+@pytest.fixture()
+def downloads(tmp_path: Path, url: str) -> Any:
+    root = tmp_path / "downloads"
+
+    def step(spec: DatasetSpec, conn: psycopg.Connection, release: Any, table: tuple[str, str]) -> None:
+        build_downloads(url, table, spec, release.number, downloads_dir_for(root, spec.slug, release.number))
+
+    step.root = root  # type: ignore[attr-defined]
+    return step
+
+
+def public_rows(url: str, slug: str, columns: str = "code, milieu, population_legale") -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(f'SELECT {columns} FROM public."{table_resource_id(slug)}" ORDER BY code, milieu'
+                            ).fetchall()
+
+
+def statuses(url: str, slug: str) -> dict[int, str]:
+    with psycopg.connect(url) as conn:
+        return {r.number: r.status for r in list_releases(conn, slug)}
+
+
+def edited(tmp_path: Path, name: str, replace: tuple[str, str], drop_code: str | None = None) -> Path:
+    lines = (EXAMPLES / "valid.csv").read_text(encoding="utf-8").splitlines()
+    out = [line.replace(*replace) for line in lines if not (drop_code and line.startswith(drop_code + ","))]
+    path = tmp_path / name
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def test_publish_builds_the_public_table_hidden_from_nobody(spec: DatasetSpec, url: str, downloads: Any) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    result = publish(spec, url, downloads=downloads)
+    assert result.action == "published" and result.rows == 30
+    table = table_resource_id(spec.slug)
+    with psycopg.connect(url) as conn:
+        columns = [r[0] for r in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 ORDER BY attnum",
+            (f'public."{table}"',)).fetchall()]
+        # Only the declared public columns, plus CKAN's _id and the search column.
+        assert columns == ["_id", *spec.public.columns, "_full_text"]
+        readable, = conn.execute("SELECT has_table_privilege('casa_ds_read', %s, 'SELECT')",
+                                 (f'public."{table}"',)).fetchone()
+        assert readable is True
+        indexes = {r[0] for r in conn.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+                                              (table,)).fetchall()}
+        assert any("gin (_full_text)" in i for i in indexes)
+        assert any("UNIQUE INDEX" in i and "(code, milieu)" in i for i in indexes)
+        # Folded search: no accent, any case; the data dictionary from the Table Schema.
+        hits = conn.execute(f'SELECT nom_fr FROM public."{table}" WHERE _full_text @@ '
+                            "plainto_tsquery('simple', %s) AND milieu = 'total'", (fold("AÏN-Harrouda"),)).fetchall()
+        assert hits == [("Ain Harrouda",)]
+        comment, = conn.execute("SELECT col_description(%s::regclass, 2)", (f'public."{table}"',)).fetchone()
+        assert '"label":"Code HCP' in comment
+    assert public_rows(url, spec.slug)[0] == ("06", "rural", 2055219)
+    assert statuses(url, spec.slug) == {1: "published"}
+    manifest = read_manifest(downloads_dir_for(downloads.root, spec.slug, 1))
+    assert manifest is not None and manifest.rows == 30
+    assert {"csv", "xlsx", "json", "parquet", "datapackage"} <= set(manifest.formats())
+
+
+def test_public_subset_filter_and_redaction(tmp_path: Path, slug: str, url: str) -> None:
+    spec = _write_spec(tmp_path, slug, columns=["code", "niveau", "milieu", "population_legale"],
+                       filter={"niveau": ["arrondissement"]},
+                       redactions=[{"column": "population_legale", "below": 130000}])
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    publish(spec, url)
+    rows = public_rows(url, slug, "code, niveau, milieu, population_legale")
+    assert rows and {r[1] for r in rows} == {"arrondissement"}
+    # Counts under the threshold are suppressed, the others kept as they are.
+    with psycopg.connect(url) as conn:
+        staged = dict(conn.execute(
+            f'SELECT code || milieu, population_legale FROM casa_staging."{table_prefix(slug)}__r1" '
+            "WHERE niveau = 'arrondissement'").fetchall())
+    for code, _, milieu, value in rows:
+        original = staged[code + milieu]
+        assert value == (None if original < 130000 else original)
+    assert any(r[3] is None for r in rows) and any(r[3] is not None for r in rows)
+
+
+def test_new_release_diff_and_rollback(spec: DatasetSpec, url: str, tmp_path: Path, downloads: Any) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    publish(spec, url, downloads=downloads)
+    second = edited(tmp_path, "v2.csv", ("06.141,province,Casablanca,total,3218036", "06.141,province,Casablanca,"
+                                         "total,3218100"), drop_code="06.141.01.01")
+    assert ingest(spec, second, url).release.number == 2
+    publish(spec, url, downloads=downloads)
+    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
+    assert ("06.141", "total", 3218100) in public_rows(url, spec.slug)
+
+    with psycopg.connect(url) as conn:
+        d = diff_releases(conn, spec.slug, 1, 2, ["code", "milieu"])
+    assert (d.added, d.removed, d.changed) == (0, 2, 1)  # 06.141.01.01 has a total and an urban row
+    assert d.unchanged == 27 and d.columns_changed == {"population_legale": 1}
+    assert d.examples["changed"] == [["06.141", "total"]]
+
+    result = publish(spec, url, number=1, rollback=True, downloads=downloads)
+    assert result.action == "rolled-back"
+    assert statuses(url, spec.slug) == {1: "published", 2: "withdrawn"}
+    assert ("06.141", "total", 3218036) in public_rows(url, spec.slug)
+    # Both releases keep their downloads, at their own paths.
+    for n in (1, 2):
+        assert read_manifest(downloads_dir_for(downloads.root, spec.slug, n)) is not None
+    with pytest.raises(GateClosed, match="rollback"):
+        publish(spec, url, number=2)  # back to 2 is a rollback, said so
+    publish(spec, url, number=2, rollback=True)
+    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
+
+
+def test_failed_release_needs_a_waiver_per_rule(spec: DatasetSpec, url: str) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    publish(spec, url)
+    before = public_rows(url, spec.slug)
+    failed = ingest(spec, EXAMPLES / "invalid-suite.csv", url).release
+    assert failed.status == "failed"
+    with pytest.raises(GateClosed, match="--waive") as refused:
+        publish(spec, url)
+    assert SUITE_RULE in str(refused.value)
+    with pytest.raises(GateClosed, match="motif"):
+        publish(spec, url, waive=[SUITE_RULE])
+    with pytest.raises(GateClosed, match="n'a pas échoué"):
+        publish(spec, url, waive=["suite:expect_column_values_to_be_between:menages"], reason="x")
+    assert public_rows(url, spec.slug) == before  # nothing public changed
+    with psycopg.connect(url) as conn:
+        rules = conn.execute(f"SELECT report FROM casa_staging.release WHERE dataset = %s AND number = 2",
+                             (spec.slug,)).fetchone()[0]
+    from casa_pipelines.gate import failed_rules
+
+    every = list(failed_rules(rules))
+    result = publish(spec, url, waive=every, reason="Écart connu entre population légale et municipale.")
+    assert result.action == "published" and result.release.number == 2
+    with psycopg.connect(url) as conn:
+        assert set(waivers(conn, spec.slug, 2)) == set(every)
+
+
+def test_embargo_schedules_then_publishes_when_due(spec: DatasetSpec, url: str) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    day = dt.date(2031, 1, 15)
+    result = publish(spec, url, embargo=day, today=dt.date(2030, 12, 1))
+    assert result.action == "scheduled" and result.release.embargo_until == day
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT to_regclass(%s)", (f'public."{table_resource_id(spec.slug)}"',)
+                            ).fetchone() == (None,)
+    # Asked again before the date: still only scheduled.
+    assert publish(spec, url, today=dt.date(2030, 12, 2)).action == "scheduled"
+    assert statuses(url, spec.slug) == {1: "scheduled"}
+    assert publish_due(url, {spec.slug: spec}, today=dt.date(2031, 1, 14)) == []
+    done = publish_due(url, {spec.slug: spec}, today=day)
+    assert [r.action for r in done] == ["published"]
+    assert statuses(url, spec.slug) == {1: "published"}
+
+
+def test_a_failed_build_changes_nothing_public(tmp_path: Path, slug: str, url: str) -> None:
+    good = _write_spec(tmp_path, slug)
+    ingest(good, EXAMPLES / "valid.csv", url)
+    publish(good, url)
+    before = public_rows(url, slug)
+    second = edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218001"))
+    ingest(good, second, url)
+    broken = _write_spec(tmp_path, slug, columns=["code", "milieu", "no_such_column"])
+    with pytest.raises(SpecError, match="no_such_column"):
+        publish(broken, url)
+    assert public_rows(url, slug) == before
+    assert statuses(url, slug) == {1: "published", 2: "validated"}
+    with psycopg.connect(url) as conn:
+        leftovers = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE %s",
+                                 (f"casa_build_{table_prefix(slug)}%",)).fetchone()[0]
+    assert leftovers == 0
+
+
+def test_killed_after_the_swap_is_completed_by_the_next_run(spec: DatasetSpec, url: str, downloads: Any) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+
+    def dies(*args: Any) -> None:
+        raise KeyboardInterrupt  # as if the steward pressed Ctrl-C after the swap
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(spec, url, downloads=dies)
+    assert statuses(url, spec.slug) == {1: "published"}  # the swap had committed
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT downloads_built FROM casa_staging.publication WHERE dataset = %s",
+                            (spec.slug,)).fetchone() == (False,)
+    again = publish(spec, url, downloads=downloads)
+    assert again.action == "completed" and again.steps == ["downloads"]
+    assert publish(spec, url, downloads=downloads).steps == []
+
+
+def test_one_publication_at_a_time(spec: DatasetSpec, url: str) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    with psycopg.connect(url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"casa-load:{spec.slug}",))
+        with pytest.raises(PublishError, match="en cours"):
+            publish(spec, url)
+    assert statuses(url, spec.slug) == {1: "validated"}
+
+
+def test_unknown_release_is_a_clear_error(spec: DatasetSpec, url: str) -> None:
+    with pytest.raises(PublishError, match="aucune version"):
+        publish(spec, url)
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    with pytest.raises(PublishError, match="pas de version 7"):
+        publish(spec, url, number=7)
+    with pytest.raises(GateClosed, match="jamais été publiée"):
+        publish(spec, url, number=1, rollback=True)
