@@ -52,9 +52,10 @@ class Export:
             lines.append(f"{n} rows without a match in {name}: its columns are left empty." if en else
                          f"{n} lignes sans correspondance dans {name} : ses colonnes restent vides.")
         if self.recoded:
-            sample = ", ".join(f"{a}→{b}" for a, b in self.recoded[:5])
-            lines.append(f"{len(self.recoded)} codes recoded ({sample}…)." if en else
-                         f"{len(self.recoded)} codes recodés ({sample}…).")
+            distinct = sorted(set(self.recoded))
+            sample = ", ".join(f"{a}→{b}" for a, b in distinct[:3])
+            lines.append(f"{len(distinct)} codes recoded in {len(self.recoded)} rows ({sample}…)." if en else
+                         f"{len(distinct)} codes recodés dans {len(self.recoded)} lignes ({sample}…).")
         return lines
 
 
