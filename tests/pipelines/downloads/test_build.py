@@ -17,11 +17,18 @@ import uuid
 from pathlib import Path
 
 import openpyxl
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from casa_pipelines.downloads import DATAPACKAGE, build_downloads, read_manifest
+from casa_pipelines.downloads import (
+    DATAPACKAGE,
+    XLSX_MAX_ROWS,
+    build_downloads,
+    read_manifest,
+)
 from frictionless import Checklist, Package
+from psycopg import sql
 
 from .conftest import ROWS, create_table, drop_table
 
@@ -263,3 +270,26 @@ def test_a_build_killed_half_way_leaves_nothing_visible(url, spec, tmp_path) -> 
     assert manifest.rows == 50_000
     assert not list(out.parent.glob(".2.tmp-*"))
     assert pq.read_table(out / f"{spec.slug}.parquet").num_rows == 50_000
+
+
+def test_over_a_sheet_s_rows_there_is_no_xlsx_but_a_note(url, spec, tmp_path) -> None:
+    """1,048,576 data rows (one more than a sheet holds under its header): a
+    narrow table keeps this real build short."""
+    rows = XLSX_MAX_ROWS + 1
+    table = ("casa_dl_test", f"t_{uuid.uuid4().hex[:8]}")
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS casa_dl_test")
+        conn.execute(sql.SQL("CREATE TABLE {} AS SELECT g AS _id, g::integer AS effectif "
+                             "FROM generate_series(1, %s) g").format(sql.Identifier(*table)), (rows,))
+    try:
+        out = tmp_path / spec.slug / "5"
+        manifest = build_downloads(url, table, spec, 5, out)
+    finally:
+        drop_table(url, table)
+    assert manifest.rows == rows
+    assert sorted(manifest.formats()) == ["csv", "datapackage", "json", "parquet"]
+    assert not (out / f"{spec.slug}.xlsx").exists()
+    assert [n.code for n in manifest.notes] == ["xlsx-too-many-rows"]
+    assert "1048576" in manifest.notes[0].fr and manifest.notes[0].ar and manifest.notes[0].en
+    assert pq.read_metadata(out / f"{spec.slug}.parquet").num_rows == rows
+    assert read_manifest(out) == manifest
