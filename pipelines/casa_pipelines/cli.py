@@ -51,6 +51,8 @@ def guarded(func: F) -> F:
                   "CASA_DATASTORE_URL." if lang == "en" else
                   "Erreur : aucune base datastore configurée ; sourcez var/<profil>/env.sh ou définissez "
                   "CASA_DATASTORE_URL.", EXIT_SPEC)
+        except click.exceptions.ClickException:
+            raise  # usage errors: click prints them with exit code 2
         except MemoryError:
             _fail("Erreur : mémoire insuffisante pour ce fichier ; découpez-le." if lang != "en"
                   else "Error: not enough memory for this file; split it.", EXIT_INTERNAL)

@@ -25,10 +25,10 @@ class GateClosed(PipelineError):
 
 def rule_id(issue: dict[str, Any]) -> str:
     """A stable name for the rule an issue breaks, to be quoted in --waive:
-    ``suite:<expectation type>:<column>`` or ``referential:<column>``."""
+    ``suite:<expectation type>:<column>[,<column>]`` or ``referential:<column>``."""
     if issue.get("check") == "referential":
         return f"referential:{issue.get('field_name')}"
-    column = issue.get("field_name")
+    column = (issue.get("field_name") or "").replace(" / ", ",")  # column pairs: no space to quote
     return f"suite:{issue.get('note')}" + (f":{column}" if column else "")
 
 

@@ -27,7 +27,7 @@ from ckanext.casa.normalize import fold
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"
-SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale / population_municipale"
+SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale,population_municipale"
 
 
 def _write_spec(tmp_path: Path, slug: str, **public: Any) -> DatasetSpec:
