@@ -192,21 +192,24 @@ def read_manifest(out_dir: Path) -> Manifest | None:
         return None
     if not isinstance(package, dict):
         return None
-    extra = package.get("casa") or {}
-    files = [
-        DownloadFile(name=r["path"], format=r["format"], mediatype=r["mediatype"], bytes=int(r["bytes"]),
-                     sha256=str(r["hash"]).removeprefix("sha256:"))
-        for r in package.get("resources", [])
-    ]
-    files.append(DownloadFile(DATAPACKAGE, "datapackage", MEDIATYPES["datapackage"], len(raw),
-                              hashlib.sha256(raw).hexdigest()))
-    return Manifest(
-        slug=str(extra.get("slug") or package.get("name")),
-        release=int(package.get("version", extra.get("release", 0))),
-        rows=int(extra.get("rows", 0)),
-        files=tuple(files),
-        notes=tuple(Note(**n) for n in extra.get("notes", [])),
-    )
+    try:
+        extra = package.get("casa") or {}
+        files = [
+            DownloadFile(name=str(r["path"]), format=str(r["format"]), mediatype=str(r["mediatype"]),
+                         bytes=int(r["bytes"]), sha256=str(r["hash"]).removeprefix("sha256:"))
+            for r in package.get("resources", [])
+        ]
+        files.append(DownloadFile(DATAPACKAGE, "datapackage", MEDIATYPES["datapackage"], len(raw),
+                                  hashlib.sha256(raw).hexdigest()))
+        return Manifest(
+            slug=str(extra.get("slug") or package.get("name")),
+            release=int(package.get("version", extra.get("release", 0))),
+            rows=int(extra.get("rows", 0)),
+            files=tuple(files),
+            notes=tuple(Note(**n) for n in extra.get("notes", [])),
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None  # not a datapackage.json written by build_downloads
 
 
 def downloads_dir_for(root: Path, slug: str, release: int) -> Path:

@@ -61,6 +61,13 @@ def test_manifest_lists_every_file_with_its_size_and_sha256(built) -> None:
     assert sorted(p.name for p in out.parent.iterdir() if not p.name.startswith(".")) == ["1"]
 
 
+def test_read_manifest_of_a_foreign_or_broken_directory_is_none(tmp_path) -> None:
+    assert read_manifest(tmp_path / "absent") is None
+    for content in ("{", "[]", '{"resources": [{"path": "x.csv"}]}', '{"resources": 3}'):
+        (tmp_path / DATAPACKAGE).write_text(content)
+        assert read_manifest(tmp_path) is None, content
+
+
 def test_csv_neutralises_text_formulas_but_not_numbers(built) -> None:
     spec, out, _ = built
     with (out / f"{spec.slug}.csv").open(encoding="utf-8", newline="") as handle:
