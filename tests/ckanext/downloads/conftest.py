@@ -52,10 +52,12 @@ def published(tmp_path: Path, ckan_config: Any, monkeypatch: pytest.MonkeyPatch)
     (repo / "schema.yaml").write_text(SCHEMA_YAML, encoding="utf-8")
     (repo / "datasets" / f"{slug}.yaml").write_text(DATASET_YAML.format(slug=slug), encoding="utf-8")
     spec = load_spec(repo / "datasets" / f"{slug}.yaml", root=repo)
-    table = ("public", f"casa_route_{uuid.uuid4().hex[:8]}")
+    # Not in ``public``, where CKAN's datastore keeps its own tables.
+    table = ("casa_dl_test", f"route_{uuid.uuid4().hex[:8]}")
     ident = sql.Identifier(*table)
     with psycopg.connect(url) as conn:
         releases.ensure_tables(conn)
+        conn.execute("CREATE SCHEMA IF NOT EXISTS casa_dl_test")
         conn.execute(sql.SQL("CREATE TABLE {} (_id bigint GENERATED ALWAYS AS IDENTITY, id text, nom text, "
                              "montant double precision)").format(ident))
         conn.execute(sql.SQL("INSERT INTO {} (id, nom, montant) VALUES ('A', 'الدار البيضاء', -1.5), "
