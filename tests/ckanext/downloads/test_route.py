@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "casa casa_search scheming_datasets datastore"),
+    pytest.mark.ckan_config("ckan.plugins", "datastore casa casa_search scheming_datasets"),
     pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.casa:schemas/dataset.yaml"),
     pytest.mark.usefixtures("with_plugins"),
 ]
