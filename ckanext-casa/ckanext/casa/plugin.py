@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckanext.datastore.interfaces import IDatastore
 
 from ckanext.casa import cli
-from ckanext.casa.logic import auth, referential_catalog, referential_views
+from ckanext.casa.logic import auth, datastore_text, referential_catalog, referential_views
 from ckanext.casa.views import downloads
 
 
@@ -22,6 +25,7 @@ def _blueprints() -> list:
 class CasaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
+    p.implements(IDatastore, inherit=True)
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
@@ -29,3 +33,8 @@ class CasaPlugin(p.SingletonPlugin):
 
     def get_commands(self) -> list:
         return [cli.casa]
+
+    # IDatastore: folded text search in the pipelines' published tables.
+    def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],
+                         query_dict: dict[str, Any]) -> dict[str, Any]:
+        return datastore_text.fold_text_query(context, data_dict, query_dict)
