@@ -209,6 +209,18 @@ def test_a_complete_release_is_never_rebuilt(url, built) -> None:
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps
 
 
+def test_two_builds_at_once_build_once(url, public_table, spec, tmp_path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = tmp_path / spec.slug / "6"
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(
+            lambda _: build_downloads(url, public_table, spec, 6, out, geometry_column="geometry"), range(2))
+    assert first == second
+    assert not list(out.parent.glob(".6.tmp-*"))
+    assert json.loads((out / DATAPACKAGE).read_text())["version"] == "6"
+
+
 def test_without_a_geometry_column_there_is_no_geojson_and_an_empty_table_is_fine(url, spec, tmp_path) -> None:
     table = create_table(url, f"t_{uuid.uuid4().hex[:8]}", rows=0)
     try:
