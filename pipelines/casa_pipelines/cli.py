@@ -226,8 +226,7 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
     """The publication's steps after the swap: downloads, then the catalogue
     (CKAN loaded once, only when it is needed)."""
     from casa_pipelines import catalogue as cat
-    from casa_pipelines.downloads import build_downloads, downloads_dir_for
-    from casa_pipelines.publish import table_resource_id
+    from casa_pipelines.publish import release_downloads, table_resource_id
 
     console = Console(stderr=True)
     root = settings.downloads_dir
@@ -235,9 +234,7 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
     def downloads(spec: Any, conn: Any, release: Any, table: tuple[str, str]) -> None:
         with console.status(f"Fichiers à télécharger de la version {release.number}…" if lang == "fr"
                             else f"Downloads of release {release.number}…"):
-            build_downloads(settings.datastore_url, table, spec, release.number,
-                            downloads_dir_for(root, spec.slug, release.number), geometry_column="_geom"
-                            if _has_geometry(conn, table) else None)
+            release_downloads(settings.datastore_url, root, spec, conn, release, table)
 
     entered: list[bool] = []
 
@@ -254,13 +251,6 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
             cat.sync(spec, conn, release, table_resource_id(spec.slug), root, settings.site_url)
 
     return downloads, (ckan if catalogue else None)
-
-
-def _has_geometry(conn: Any, table: tuple[str, str]) -> bool:
-    row = conn.execute("SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = '_geom'",
-                       (f'{table[0]}."{table[1]}"',)).fetchone()
-    conn.commit()
-    return row is not None
 
 
 def _date_option(ctx: Any, param: Any, value: str | None) -> Any:

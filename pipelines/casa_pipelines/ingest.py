@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pyarrow as pa
 from psycopg import sql
 
 from casa_pipelines.errors import PublishError, ValidationFailed
@@ -29,7 +30,7 @@ from casa_pipelines.release import (
     record,
 )
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import STAGING, stage
+from casa_pipelines.stage import GEOMETRY, STAGING, stage
 from casa_pipelines.validate import load_schema, validate
 from casa_pipelines.validate.engine import compile_schema, typed_arrow
 from casa_pipelines.validate.referential_check import ReferentialLookup
@@ -56,6 +57,8 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
         raise ValidationFailed(report)
     schema = compile_schema(load_schema(spec.schema_path))
     typed = typed_arrow(table, schema).drop_columns(["_row"])
+    if table.geometries is not None:  # a GeoJSON source: keep each row's geometry
+        typed = typed.append_column(GEOMETRY, pa.array(table.geometries, pa.string()))
     try:
         conn = psycopg.connect(url)
     except psycopg.OperationalError as exc:

@@ -338,5 +338,23 @@ def _finish(spec: DatasetSpec, conn: psycopg.Connection, release: Release, resou
         conn.commit()
 
 
-def downloads_dir(root: Path, slug: str, number: int) -> Path:
-    return root / slug / str(number)
+def has_geometry(conn: psycopg.Connection, table: tuple[str, str]) -> bool:
+    row = conn.execute("SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = '_geom'",
+                       (f'{table[0]}."{table[1]}"',)).fetchone()
+    conn.commit()
+    return row is not None
+
+
+def release_downloads(url: str, root: Path | None, spec: DatasetSpec, conn: psycopg.Connection, release: Release,
+                      table: tuple[str, str]) -> Any:
+    """The downloads step: the release's files built once from its public
+    table (GeoJSON too when the table has a geometry)."""
+    from casa_pipelines.downloads import build_downloads, downloads_dir_for
+
+    if root is None:
+        raise PublishError("Dossier des téléchargements inconnu : définissez ckanext.casa.downloads_path dans l'ini "
+                           "CKAN ou CASA_DOWNLOADS_DIR ; la publication est faite, relancez `casa publish`.",
+                           "Downloads folder unknown: set ckanext.casa.downloads_path in the CKAN ini or "
+                           "CASA_DOWNLOADS_DIR; the table is published, run `casa publish` again.")
+    return build_downloads(url, table, spec, release.number, downloads_dir_for(root, spec.slug, release.number),
+                           geometry_column="_geom" if has_geometry(conn, table) else None)

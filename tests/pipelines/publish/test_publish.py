@@ -14,11 +14,11 @@ from typing import Any
 import psycopg
 import pytest
 import yaml
-from casa_pipelines.downloads import build_downloads, downloads_dir_for, read_manifest
+from casa_pipelines.downloads import downloads_dir_for, read_manifest
 from casa_pipelines.errors import PublishError, SpecError
 from casa_pipelines.gate import GateClosed
 from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import publish, publish_due, table_resource_id
+from casa_pipelines.publish import publish, publish_due, release_downloads, table_resource_id
 from casa_pipelines.release import list_releases, waivers
 from casa_pipelines.release_diff import diff_releases
 from casa_pipelines.spec import DatasetSpec, load_spec
@@ -68,7 +68,7 @@ def downloads(tmp_path: Path, url: str) -> Any:
     root = tmp_path / "downloads"
 
     def step(spec: DatasetSpec, conn: psycopg.Connection, release: Any, table: tuple[str, str]) -> None:
-        build_downloads(url, table, spec, release.number, downloads_dir_for(root, spec.slug, release.number))
+        release_downloads(url, root, spec, conn, release, table)
 
     step.root = root  # type: ignore[attr-defined]
     return step
@@ -267,3 +267,40 @@ def test_unknown_release_is_a_clear_error(spec: DatasetSpec, url: str) -> None:
         publish(spec, url, number=7)
     with pytest.raises(GateClosed, match="jamais été publiée"):
         publish(spec, url, number=1, rollback=True)
+
+
+def test_geojson_source_publishes_geometry(tmp_path: Path, url: str, downloads: Any) -> None:
+    """A steward's GeoJSON register: the public table gets a PostGIS
+    geometry (hidden from the datastore's column list, indexed) and the
+    release a GeoJSON download; the row filter drops `administration`."""
+    slug = f"test-geo-{uuid.uuid4().hex[:6]}"
+    data = yaml.safe_load((REPO / "datasets" / "equipements-publics.yaml").read_text(encoding="utf-8"))
+    data["slug"] = slug
+    folder = tmp_path / "datasets"
+    folder.mkdir()
+    (folder / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    spec = load_spec(folder / f"{slug}.yaml", root=REPO)
+    source = REPO / "validation" / "equipements-publics" / "valid.geojson"
+    try:
+        ingest(spec, source, url)
+        result = publish(spec, url, downloads=downloads)
+        table = table_resource_id(slug)
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(f'SELECT id, categorie, GeometryType(_geom), ST_SRID(_geom), '
+                                "CASE WHEN GeometryType(_geom) = 'POINT' THEN ST_X(_geom) END, "
+                                "CASE WHEN GeometryType(_geom) = 'POINT' THEN ST_Y(_geom) END "
+                                f'FROM public."{table}" ORDER BY id').fetchall()
+            gist = conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexdef LIKE "
+                                "'%%gist (_geom)%%'", (table,)).fetchone()[0]
+        features = __import__("json").loads(source.read_text(encoding="utf-8"))["features"]
+        kept = [f for f in features if f["properties"]["categorie"] in spec.public.filter["categorie"]]
+        assert result.rows == len(kept) == len(rows) and gist == 1
+        by_id = {f["properties"]["id"]: f["geometry"] for f in kept}
+        for id_, _, kind, srid, x, y in rows:
+            assert (kind, srid) == (by_id[id_]["type"].upper(), 4326)
+            if kind == "POINT":
+                assert (x, y) == pytest.approx(tuple(by_id[id_]["coordinates"]))
+        manifest = read_manifest(downloads_dir_for(downloads.root, slug, 1))
+        assert manifest is not None and "geojson" in manifest.formats()
+    finally:
+        cleanup(url, slug)
