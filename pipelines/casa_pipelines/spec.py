@@ -19,7 +19,7 @@ from casa_pipelines.sources.package_spec import PackageSource, read_package
 
 FORMATS = ("csv", "xlsx", "geojson", "zip")
 THEMES = (
-    "administration-citoyennete",
+    "administration-participation",
     "interet-general",
     "mobilite",
     "services-urbains",
