@@ -94,6 +94,13 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
                 "size": f.bytes,
                 "hash": f"sha256:{f.sha256}",
             })
+        resources.append({
+            "name": f"Version {release.number} : rapport de validation",
+            "name_ar": f"الإصدار {release.number} : تقرير التحقق",
+            "description": "Ce qui a été vérifié, ce qui a échoué et les dérogations accordées, avec leur motif.",
+            "format": "HTML",
+            "url": download_url(site, spec.slug, release.number, "rapport-validation.html"),
+        })
     return {
         "name": spec.slug,
         "title": c.title["fr"],

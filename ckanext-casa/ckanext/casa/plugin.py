@@ -10,11 +10,11 @@ from ckanext.datastore.interfaces import IDatastore
 
 from ckanext.casa import cli
 from ckanext.casa.logic import auth, datastore_text, referential_catalog, referential_views
-from ckanext.casa.views import downloads
+from ckanext.casa.views import downloads, reports
 
 
 def _blueprints() -> list:
-    return [*referential_views.get_blueprints(), *downloads.get_blueprints()]
+    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints()]
 
 
 @tk.blanket.config_declarations

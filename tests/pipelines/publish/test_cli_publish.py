@@ -90,7 +90,7 @@ def test_ingest_publish_diff_rollback_with_the_catalogue(catalogued: dict[str, s
     assert [g["name"] for g in dataset["groups"]] == ["territoire-population"]
     table, *files = dataset["resources"]
     assert table["id"] == table_resource_id(slug) and table["datastore_active"] is True
-    assert {r["format"] for r in files} == {"CSV", "XLSX", "JSON", "Parquet", "Data Package"}
+    assert {r["format"] for r in files} == {"CSV", "XLSX", "JSON", "Parquet", "Data Package", "HTML"}
     csv = next(r for r in files if r["format"] == "CSV")
     assert csv["url"].endswith(f"/donnees/{slug}/1/{slug}.csv") and csv["hash"].startswith("sha256:")
     on_disk = Path(env["CASA_DOWNLOADS_DIR"]) / slug / "1" / f"{slug}.csv"

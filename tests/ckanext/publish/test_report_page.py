@@ -1,0 +1,84 @@
+"""GET /donnees/<slug>/<release>/rapport-validation.(html|json): the report
+of a public release, made by the real pipeline (ingest, publish) on real
+census rows; 404 for releases that never were public."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import yaml
+from casa_pipelines.gate import failed_rules
+from casa_pipelines.ingest import ingest
+from casa_pipelines.publish import publish, table_resource_id
+from casa_pipelines.spec import load_spec
+from casa_pipelines.stage import table_prefix
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "validation" / "population-2024"
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", "datastore casa casa_search scheming_datasets"),
+    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.casa:schemas/dataset.yaml"),
+    pytest.mark.usefixtures("with_plugins"),
+]
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Release 1 published, 2 (suite failures) published with a waiver, 3 only validated."""
+    url = os.environ["CASA_DATASTORE_URL"]
+    slug = f"test-report-{uuid.uuid4().hex[:6]}"
+    folder = tmp_path_factory.mktemp("datasets") / "datasets"
+    folder.mkdir()
+    data = yaml.safe_load((REPO / "datasets" / "population-2024.yaml").read_text(encoding="utf-8"))
+    data["slug"] = slug
+    (folder / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    spec = load_spec(folder / f"{slug}.yaml", root=REPO)
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    publish(spec, url)
+    failed = ingest(spec, EXAMPLES / "invalid-suite.csv", url)
+    rules = list(failed_rules(failed.report.to_dict()))
+    publish(spec, url, waive=rules, reason="Écart connu, signalé au producteur.")
+    third = folder.parent / "v3.csv"
+    third.write_text((EXAMPLES / "valid.csv").read_text(encoding="utf-8").replace(",3218036,", ",3218037,"),
+                     encoding="utf-8")
+    ingest(spec, third, url)
+    yield {"slug": slug, "rules": rules}
+    with psycopg.connect(url, autocommit=True) as conn:
+        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'casa_staging' "
+                                    "AND tablename LIKE %s", (table_prefix(slug) + "%",)).fetchall():
+            conn.execute(f'DROP TABLE casa_staging."{name}"')
+        conn.execute(f'DROP TABLE IF EXISTS public."{table_resource_id(slug)}"')
+        for table in ("publication", "waiver", "event", "release"):
+            conn.execute(f"DELETE FROM casa_staging.{table} WHERE dataset = %s", (slug,))
+
+
+def test_a_valid_release_says_so(app: Any, released: dict[str, Any]) -> None:
+    body = app.get(f"/donnees/{released['slug']}/1/rapport-validation.html", status=200).body
+    assert "Rapport de validation" in body and "Toutes les vérifications sont passées." in body
+    assert "version remplacée" in body and "structure et types" in body
+
+
+def test_a_waived_release_shows_its_failures_and_the_reason(app: Any, released: dict[str, Any]) -> None:
+    slug = released["slug"]
+    body = app.get(f"/donnees/{slug}/2/rapport-validation.html", status=200).body
+    assert "Écart connu, signalé au producteur." in body and released["rules"][0] in body
+    assert "expectation-failed" in body and "version courante" in body
+    arabic = app.get(f"/ar/donnees/{slug}/2/rapport-validation.html", status=200).body
+    assert "تقرير التحقق" in arabic
+    data = app.get(f"/donnees/{slug}/2/rapport-validation.json", status=200).json
+    assert data["status"] == "published" and [w["rule"] for w in data["waivers"]] == released["rules"]
+    assert data["report"]["counts"] == {"expectation-failed": len(data["report"]["issues"])}
+
+
+@pytest.mark.parametrize("path", ["{slug}/3/rapport-validation.html", "{slug}/9/rapport-validation.html",
+                                  "{slug}/1/rapport-validation.xml", "inconnu/1/rapport-validation.html",
+                                  "{slug}/1/rapport-validation.json/x"])
+def test_anything_else_is_404(app: Any, released: dict[str, Any], path: str) -> None:
+    app.get("/donnees/" + path.format(slug=released["slug"]), status=404)
