@@ -26,6 +26,7 @@ its staged table is kept, so nothing is re-read or re-validated.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import time
 import uuid
@@ -93,6 +94,7 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
         raise PublishError(f"Base datastore injoignable : {exc}", f"Datastore database unreachable: {exc}") from None
     with conn, dataset_lock(conn, spec.slug):
         ensure_tables(conn)
+        drop_stale_builds(conn, spec.slug)
         release = _choose(conn, spec.slug, number)
         resource_id = table_resource_id(spec.slug)
         if release.status == "published":
@@ -241,7 +243,7 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
     where: list[sql.Composable] = [
         sql.SQL("{}::text = ANY({})").format(sql.Identifier(c), sql.Literal(values))
         for c, values in pub.filter.items()]
-    build = f"casa_build_{table_prefix(spec.slug)[:30]}_{uuid.uuid4().hex[:8]}"
+    build = f"{build_prefix(spec.slug)}{uuid.uuid4().hex[:8]}"
     ident = sql.Identifier(PUBLIC, build)
     statement = sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}{}").format(
         ident, sql.SQL(", ").join(select), sql.Identifier(STAGING, release.staged_table),
@@ -272,6 +274,24 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         raise PublishError(f"Construction de la table publique impossible : {exc.diag.message_primary or exc}",
                            f"Cannot build the public table: {exc.diag.message_primary or exc}") from None
     return build, rows
+
+
+def build_prefix(slug: str) -> str:
+    """Names of a dataset's tables under construction: a hash of the whole
+    slug, so one dataset's clean-up never meets another's build."""
+    return f"casa_build_{hashlib.sha256(slug.encode()).hexdigest()[:12]}_"
+
+
+def drop_stale_builds(conn: psycopg.Connection, slug: str) -> list[str]:
+    """Tables left by a publication killed during its build; safe to drop
+    under the dataset's lock, since nothing else builds for it."""
+    names = [r[0] for r in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
+        (PUBLIC, build_prefix(slug).replace("_", r"\_") + "%")).fetchall()]
+    for name in names:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, name)))
+    conn.commit()
+    return names
 
 
 def _geometry_expression(staged: dict[str, str]) -> sql.Composable | None:

@@ -18,7 +18,7 @@ from casa_pipelines.downloads import downloads_dir_for, read_manifest
 from casa_pipelines.errors import PublishError, SpecError
 from casa_pipelines.gate import GateClosed
 from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import publish, publish_due, release_downloads, table_resource_id
+from casa_pipelines.publish import build_prefix, publish, publish_due, release_downloads, table_resource_id
 from casa_pipelines.release import list_releases, waivers
 from casa_pipelines.release_diff import diff_releases
 from casa_pipelines.spec import DatasetSpec, load_spec
@@ -229,8 +229,28 @@ def test_a_failed_build_changes_nothing_public(tmp_path: Path, slug: str, url: s
     assert statuses(url, slug) == {1: "published", 2: "validated"}
     with psycopg.connect(url) as conn:
         leftovers = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE %s",
-                                 (f"casa_build_{table_prefix(slug)}%",)).fetchone()[0]
+                                 (build_prefix(slug) + "%",)).fetchone()[0]
     assert leftovers == 0
+
+
+def test_a_build_killed_half_way_is_cleaned_by_the_next_run(spec: DatasetSpec, url: str) -> None:
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    other = build_prefix(spec.slug + "-other") + "deadbeef"
+    with psycopg.connect(url, autocommit=True) as conn:
+        # What a process killed during CREATE TABLE AS leaves (its transaction
+        # rolls back, but one killed between the build's commit and the swap
+        # leaves the table); and another dataset's build, which must survive.
+        conn.execute(f'CREATE TABLE public."{build_prefix(spec.slug)}deadbeef" (x int)')
+        conn.execute(f'CREATE TABLE public."{other}" (x int)')
+    try:
+        publish(spec, url)
+        with psycopg.connect(url) as conn:
+            names = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'casa_build_%'")}
+        assert build_prefix(spec.slug) + "deadbeef" not in names and other in names
+        assert statuses(url, spec.slug) == {1: "published"}
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP TABLE IF EXISTS public."{other}"')
 
 
 def test_killed_after_the_swap_is_completed_by_the_next_run(spec: DatasetSpec, url: str, downloads: Any) -> None:
