@@ -9,9 +9,10 @@ référentiel, 5 staging/publication failed, 70 internal error (a bug).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -66,6 +67,43 @@ def guarded(func: F) -> F:
                   EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+STEP_LABELS = {
+    "fr": {"read": "Lecture du fichier", "validate": "Validation (schéma, géométries, référentiel)",
+           "stage": "Chargement en zone de préparation (COPY)", "suite": "Règles métier (Great Expectations)",
+           "record": "Enregistrement de la version", "gate": "Contrôle avant publication",
+           "build": "Construction de la table publique", "swap": "Bascule atomique",
+           "downloads": "Fichiers à télécharger", "catalogue": "Catalogue CKAN"},
+    "en": {"read": "Reading the file", "validate": "Validating (schema, geometries, référentiel)",
+           "stage": "Staging (COPY)", "suite": "Business rules (Great Expectations)", "record": "Recording the release",
+           "gate": "Checking the gate", "build": "Building the public table", "swap": "Atomic swap",
+           "downloads": "Downloads", "catalogue": "CKAN catalogue"},
+}
+
+
+@contextlib.contextmanager
+def _progress(steps: tuple[str, ...], lang: str) -> Iterator[Callable[[str], None]]:
+    """A progress bar over a command's steps, on stderr (stdout keeps the report)."""
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    labels = STEP_LABELS[lang]
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<45}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=len(steps))
+
+        def on(name: str) -> None:
+            bar.update(task, completed=steps.index(name), description=labels[name])
+
+        yield on
+        bar.update(task, completed=len(steps))
 
 
 def _spec(dataset: str) -> Any:
@@ -139,9 +177,11 @@ def ingest_command(dataset: str, file: Path, lang: str, encoding: str | None, no
     spec = _spec(dataset)
     url = config.Settings.from_env().datastore_url
     lookup = PostgresReferential(url) if spec.referentials and not no_referentials else None
+    from casa_pipelines.ingest import STEPS
+
     try:
-        with Console(stderr=True).status("Validation et chargement…" if lang == "fr" else "Validating and loading…"):
-            result = ingest(spec, file, url, encoding=encoding, referential=lookup)
+        with _progress(STEPS, lang) as progress:
+            result = ingest(spec, file, url, encoding=encoding, referential=lookup, progress=progress)
     except ValidationFailed as exc:
         click.echo(exc.report.to_text(lang, color=sys.stdout.isatty()), nl=False)
         raise
@@ -228,13 +268,10 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
     from casa_pipelines import catalogue as cat
     from casa_pipelines.publish import release_downloads, table_resource_id
 
-    console = Console(stderr=True)
     root = settings.downloads_dir
 
     def downloads(spec: Any, conn: Any, release: Any, table: tuple[str, str]) -> None:
-        with console.status(f"Fichiers à télécharger de la version {release.number}…" if lang == "fr"
-                            else f"Downloads of release {release.number}…"):
-            release_downloads(settings.datastore_url, root, spec, conn, release, table)
+        release_downloads(settings.datastore_url, root, spec, conn, release, table)
 
     entered: list[bool] = []
 
@@ -244,11 +281,10 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
 
             raise PublishError("CKAN_INI n'est pas défini : sourcez var/<profil>/env.sh.",
                                "CKAN_INI is not set: source var/<profile>/env.sh.")
-        with console.status("Mise à jour du catalogue…" if lang == "fr" else "Updating the catalogue…"):
-            if not entered:
-                stack.enter_context(cat.ckan_environment(settings.ckan_ini))
-                entered.append(True)
-            cat.sync(spec, conn, release, table_resource_id(spec.slug), root, settings.site_url)
+        if not entered:
+            stack.enter_context(cat.ckan_environment(settings.ckan_ini))
+            entered.append(True)
+        cat.sync(spec, conn, release, table_resource_id(spec.slug), root, settings.site_url)
 
     return downloads, (ckan if catalogue else None)
 
@@ -280,8 +316,8 @@ def _say_published(result: Any, lang: str) -> None:
                    (f"La version {r.number} est déjà la version publiée" +
                     (f" ; étapes terminées : {done}." if done else ".")))
         return
-    verb = {"published": ("publiée", "published"), "rolled-back": ("republiée (retour arrière)", "republished "
-                                                                   "(rollback)")}[result.action]
+    verb = {"published": ("publiée", "published"),
+            "rolled-back": ("republiée (retour arrière)", "republished (rollback)")}[result.action]
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in t.items())
     click.echo(f"Release {r.number} of {r.dataset} {verb[1]}: {result.rows} public rows ({timing})." if lang == "en"
                else f"Version {r.number} de {r.dataset} {verb[0]} : {result.rows} lignes publiques ({timing}).")
@@ -309,7 +345,7 @@ def publish_command(dataset: str | None, number: int | None, embargo: Any, waive
     """
     import contextlib
 
-    from casa_pipelines.publish import publish, publish_due
+    from casa_pipelines.publish import STEPS, publish, publish_due
 
     settings = config.Settings.from_env()
     with contextlib.ExitStack() as stack:
@@ -329,10 +365,9 @@ def publish_command(dataset: str | None, number: int | None, embargo: Any, waive
         if not dataset:
             raise click.UsageError("DATASET manquant / missing DATASET")
         spec = _spec(dataset)
-        with Console(stderr=True).status("Construction de la table publique…" if lang == "fr"
-                                         else "Building the public table…"):
+        with _progress(STEPS, lang) as progress:
             result = publish(spec, settings.datastore_url, number=number, embargo=embargo, waive=list(waive),
-                             reason=reason, downloads=downloads, catalogue=ckan)
+                             reason=reason, downloads=downloads, catalogue=ckan, progress=progress)
         _say_published(result, lang)
 
 
@@ -346,14 +381,15 @@ def rollback_command(dataset: str, number: int, no_catalogue: bool, lang: str) -
     """Publish an earlier, once public release of DATASET again."""
     import contextlib
 
-    from casa_pipelines.publish import publish
+    from casa_pipelines.publish import STEPS, publish
 
     settings = config.Settings.from_env()
     spec = _spec(dataset)
     with contextlib.ExitStack() as stack:
         downloads, ckan = _steps(settings, lang, stack, not no_catalogue)
-        result = publish(spec, settings.datastore_url, number=number, rollback=True, downloads=downloads,
-                         catalogue=ckan)
+        with _progress(STEPS, lang) as progress:
+            result = publish(spec, settings.datastore_url, number=number, rollback=True, downloads=downloads,
+                             catalogue=ckan, progress=progress)
     _say_published(result, lang)
 
 

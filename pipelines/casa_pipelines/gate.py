@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from casa_pipelines.errors import PipelineError, EXIT_INVALID
+from casa_pipelines.errors import EXIT_INVALID, PipelineError
 
 WAIVABLE = ("expectation-failed", "referential-unknown-code")
 

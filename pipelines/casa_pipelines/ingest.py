@@ -11,6 +11,7 @@ only a recorded waiver per failed rule lets ``casa publish`` take it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,8 @@ import pyarrow as pa
 from psycopg import sql
 
 from casa_pipelines.errors import PublishError, ValidationFailed
-from casa_pipelines.gate import WAIVABLE
 from casa_pipelines.extract import extract
+from casa_pipelines.gate import WAIVABLE
 from casa_pipelines.release import (
     Release,
     dataset_lock,
@@ -49,9 +50,17 @@ class IngestResult:
         return self.release.status != "failed"
 
 
+# The steps of an ingest, in order, as reported to ``progress``.
+STEPS = ("read", "validate", "stage", "suite", "record")
+
+
 def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = None,
-           referential: ReferentialLookup | None = None) -> IngestResult:
+           referential: ReferentialLookup | None = None,
+           progress: Callable[[str], None] | None = None) -> IngestResult:
+    step = progress or (lambda name: None)
+    step("read")
     table = extract(path, spec.source, encoding=encoding)
+    step("validate")
     report = validate(table, spec, referential=referential, run_suite=False)
     if any(issue.type not in WAIVABLE for issue in report.issues):
         raise ValidationFailed(report)
@@ -67,6 +76,7 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
         ensure_tables(conn)
         drop_orphans(conn, spec.slug)
         conn.commit()
+        step("stage")
         staged = stage(conn, spec.slug, schema, typed)
         existing = find_by_hash(conn, spec.slug, staged.sha256)
         if existing:
@@ -74,8 +84,10 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
             return IngestResult(report, existing, created=False)
         conn.commit()  # GX reads the staged table through its own connection
         try:
+            step("suite")
             if spec.suite_path:
                 report.add("suite", run_suite_on_postgres(read_suite(spec.suite_path), url, STAGING, staged.table))
+            step("record")
             release = record(conn, spec.slug, staged, table.name, report.to_dict(),
                              status="validated" if report.valid else "failed")
             conn.commit()

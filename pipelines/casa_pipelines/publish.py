@@ -54,7 +54,7 @@ from casa_pipelines.release import (
     waivers,
 )
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import STAGING, table_prefix
+from casa_pipelines.stage import STAGING
 
 PUBLIC = "public"  # CKAN's datastore tables live in the public schema
 _NAMESPACE = uuid.UUID("6f1d8a52-3c0e-4d55-9f7e-0c2a1b3c4d5e")
@@ -76,6 +76,8 @@ class PublishResult:
     steps: list[str] = field(default_factory=list)
 
 
+# The steps of a publication, in order, as reported to ``progress``.
+STEPS = ("gate", "build", "swap", "downloads", "catalogue")
 # Optional later steps, given by the caller: (spec, conn, release, table) -> None.
 Step = Callable[[DatasetSpec, psycopg.Connection, Release, tuple[str, str]], None]
 
@@ -83,8 +85,9 @@ Step = Callable[[DatasetSpec, psycopg.Connection, Release, tuple[str, str]], Non
 def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: dt.date | None = None,
             waive: list[str] | tuple[str, ...] = (), reason: str | None = None, rollback: bool = False,
             downloads: Step | None = None, catalogue: Step | None = None,
-            today: dt.date | None = None) -> PublishResult:
+            today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> PublishResult:
     today = today or dt.date.today()
+    step = progress or (lambda name: None)
     if waive and not (reason and reason.strip()):
         raise gate.GateClosed("Une dérogation (--waive) exige un motif : --reason \"…\".",
                               "A waiver (--waive) needs a reason: --reason \"…\".")
@@ -93,6 +96,7 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
     except psycopg.OperationalError as exc:
         raise PublishError(f"Base datastore injoignable : {exc}", f"Datastore database unreachable: {exc}") from None
     with conn, dataset_lock(conn, spec.slug):
+        step("gate")
         ensure_tables(conn)
         drop_stale_builds(conn, spec.slug)
         release = _choose(conn, spec.slug, number)
@@ -100,7 +104,7 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
         if release.status == "published":
             # Already what the portal shows: only finish what a killed run left undone.
             result = PublishResult(release, "completed")
-            _finish(spec, conn, release, resource_id, result, downloads, catalogue)
+            _finish(spec, conn, release, resource_id, result, downloads, catalogue, step)
             return result
         if rollback:
             if release.status not in ONCE_PUBLIC:
@@ -125,10 +129,12 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
                 conn.commit()
                 return PublishResult(get(conn, spec.slug, release.number), "scheduled")  # type: ignore[arg-type]
         result = PublishResult(release, "rolled-back" if rollback else "published")
+        step("build")
         t0 = time.perf_counter()
         build, rows = build_public_table(conn, spec, release)
         result.timings["build"] = time.perf_counter() - t0
         result.rows = rows
+        step("swap")
         t0 = time.perf_counter()
         try:
             _swap(conn, spec.slug, release, build, resource_id, rollback)
@@ -139,7 +145,7 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
             raise
         result.timings["swap"] = time.perf_counter() - t0
         result.release = get(conn, spec.slug, release.number)  # type: ignore[assignment]
-        _finish(spec, conn, result.release, resource_id, result, downloads, catalogue)
+        _finish(spec, conn, result.release, resource_id, result, downloads, catalogue, step)
         return result
 
 
@@ -338,19 +344,21 @@ def _swap(conn: psycopg.Connection, slug: str, release: Release, build: str, res
 
 
 def _finish(spec: DatasetSpec, conn: psycopg.Connection, release: Release, resource_id: str,
-            result: PublishResult, downloads: Step | None, catalogue: Step | None) -> None:
+            result: PublishResult, downloads: Step | None, catalogue: Step | None,
+            step: Callable[[str], None]) -> None:
     """Downloads, then the catalogue: each done once, recorded when done."""
     state = conn.execute(f"SELECT downloads_built, catalogue_synced FROM {STAGING}.publication WHERE dataset = %s",
                          (spec.slug,)).fetchone()
     conn.commit()
     built, synced = state if state else (False, False)
     table = (PUBLIC, resource_id)
-    for name, step, done, column in (("downloads", downloads, built, "downloads_built"),
+    for name, action, done, column in (("downloads", downloads, built, "downloads_built"),
                                      ("catalogue", catalogue, synced, "catalogue_synced")):
-        if step is None or done:
+        if action is None or done:
             continue
+        step(name)
         t0 = time.perf_counter()
-        step(spec, conn, release, table)
+        action(spec, conn, release, table)
         result.timings[name] = time.perf_counter() - t0
         result.steps.append(name)
         conn.execute(sql.SQL("UPDATE {}.publication SET {} = true WHERE dataset = %s AND number = %s").format(

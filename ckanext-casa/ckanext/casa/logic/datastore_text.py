@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from ckanext.datastore.backend.postgres import _ts_query_alias, literal_string
 
 from ckanext.casa.normalize import fold
+from ckanext.datastore.backend.postgres import _ts_query_alias, literal_string
 
 
 def is_published_table(connection: Any, resource_id: str) -> bool:
@@ -35,6 +35,5 @@ def fold_text_query(context: Any, data_dict: dict[str, Any], query_dict: dict[st
     connection = context.get("connection")
     if connection is None or not is_published_table(connection, data_dict["resource_id"]):
         return query_dict
-    query_dict["ts_query"] = ", plainto_tsquery('simple', {}) {}".format(
-        literal_string(fold(q)), _ts_query_alias())
+    query_dict["ts_query"] = f", plainto_tsquery('simple', {literal_string(fold(q))}) {_ts_query_alias()}"
     return query_dict
