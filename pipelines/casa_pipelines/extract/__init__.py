@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casa_pipelines.errors import SourceError
+from casa_pipelines.extract import csv_file
 from casa_pipelines.extract.archive import ArchiveLimits, read_member
 from casa_pipelines.extract.csv_reader import read_csv
 from casa_pipelines.extract.encoding import check_binary, decode
@@ -47,6 +48,13 @@ def extract(path: Path, source: SourceSpec | None = None, *, encoding: str | Non
         if size > MAX_FILE_BYTES:
             raise SourceError(f"{path.name} : {size:,} octets, au-delà de la limite de {MAX_FILE_BYTES:,}.",
                               f"{path.name}: {size:,} bytes, over the {MAX_FILE_BYTES:,} limit.")
+        source = source or SourceSpec()
+        if _format_of(path.name, source.format) == "csv":
+            plan = csv_file.scan(path, encoding or source.encoding, source.delimiter)
+            if plan is not None:
+                # Read in place by the engine: the file is never held in memory.
+                return Table(name=path.name, header=plan.header, format="csv", encoding="utf-8",
+                             delimiter=plan.delimiter, file=plan)
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"Fichier introuvable : {path}", f"File not found: {path}") from None

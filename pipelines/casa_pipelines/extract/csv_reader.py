@@ -55,7 +55,7 @@ def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None, raw:
     if fast is not None:
         header, columns = fast
         _check_delimiter(header, delim, name, declared=delimiter is not None)
-        return Table(name=name, header=header, format="csv", encoding=encoding, delimiter=delim, arrow=columns)
+        return Table(name=name, header=header, format="csv", encoding=encoding, delimiter=delim, arrow_=columns)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
     rows: list[list[str]] = []
     try:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from casa_pipelines.extract.csv_file import CsvFile
 
 
 @dataclass
@@ -18,6 +22,10 @@ class Table:
     Regular CSV files arrive as ``arrow`` (columns ``c1..cN``, every row of
     the header's width, row n at number n + 2); Python lists are then built
     only if a check asks for ``rows``.
+
+    CSV files that DuckDB can read in place (``file``, see ``csv_file``) are
+    not loaded at all: the engine queries the file. The cells are read into
+    memory, by the in-memory path, only if something asks for them.
     """
 
     name: str
@@ -29,15 +37,38 @@ class Table:
     delimiter: str | None = None
     # One GeoJSON geometry text per row when the source is GeoJSON.
     geometries: list[str | None] | None = None
-    arrow: pa.Table | None = None
+    arrow_: pa.Table | None = None
     notes: list[str] = field(default_factory=list)
+    file: CsvFile | None = None
+
+    def load(self) -> None:
+        """Read the cells of a ``file`` table into memory (the in-memory
+        reader decides, and raises ``SourceError`` for a malformed file)."""
+        if self.file is None:
+            return
+        from casa_pipelines.extract.csv_reader import read_csv
+
+        data = self.file.path.read_bytes()
+        loaded = read_csv(data.decode("utf-8"), self.name, encoding=self.encoding or "utf-8",
+                          delimiter=self.file.delimiter, raw=data)
+        self.header, self.rows_, self.row_numbers_, self.arrow_ = (loaded.header, loaded.rows_, loaded.row_numbers_,
+                                                                   loaded.arrow_)
+        self.file = None
+
+    @property
+    def arrow(self) -> pa.Table | None:
+        self.load()
+        return self.arrow_
 
     @property
     def n_rows(self) -> int:
-        return self.arrow.num_rows if self.arrow is not None else len(self.rows_ or [])
+        if self.file is not None:
+            return self.file.rows
+        return self.arrow_.num_rows if self.arrow_ is not None else len(self.rows_ or [])
 
     @property
     def rows(self) -> list[list[str]]:
+        self.load()
         if self.rows_ is None:
             columns = [c.to_pylist() for c in self.arrow.columns] if self.arrow is not None else []
             self.rows_ = [list(r) for r in zip(*columns, strict=True)] if columns else []
@@ -51,6 +82,7 @@ class Table:
 
     @property
     def width(self) -> int:
+        self.load()
         if self.arrow is not None:
             return len(self.header)
         return max([len(self.header), *(len(r) for r in self.rows)], default=0)

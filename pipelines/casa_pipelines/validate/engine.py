@@ -9,6 +9,7 @@ semantics follow frictionless-py 5 (``table/header.py``, ``table/row.py``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,100 +102,210 @@ def _expected_fields(labels: list[str], schema: CompiledSchema) -> list[Compiled
     return out
 
 
-def _arrow(table: Table, width: int) -> pa.Table:
+# Cells past the header that the in-place reader keeps; a wider row makes
+# DuckDB stop, and the file is then read in memory.
+EXTRA_CELLS = 4
+# DuckDB's own reader: a line break cannot be a cell of a file read in place
+# (see csv_file), so it marks the cells a short row lacks.
+_ABSENT = "'\n'"
+
+
+class _Fallback(Exception):
+    """The in-place reading of a file did not give exactly its rows."""
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(config={"preserve_insertion_order": True})
+
+
+def _file_source(table: Table, width: int) -> str:
+    """``_row`` and cells ``c1..c<width>`` of a file read in place by DuckDB;
+    NULL is a cell the row lacks. Rows are numbered in file order (the
+    streaming row_number of an order-preserving scan); line 1 is the header."""
+    f = table.file
+    assert f is not None
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
+    scan = (f"read_csv({lit(str(f.path))}, delim={lit(f.delimiter)}, quote='\"', escape='\"', header=false, "
+            f"columns={columns}, auto_detect=false, strict_mode=true, null_padding=true, nullstr={_ABSENT}, "
+            "parallel=true)")
+    return f"(SELECT * FROM (SELECT row_number() OVER () AS _row, * FROM {scan}) WHERE _row > 1)"
+
+
+def _memory_source(con: duckdb.DuckDBPyConnection, table: Table, width: int) -> str:
+    """Register the in-memory cells as ``src``: ``_row`` and ``c1..c<width>``, NULL where a row is short."""
     if table.arrow is not None:
         # Regular file read by Arrow: every row has the header's width.
         n = table.arrow.num_rows
-        keep = table.arrow.select(list(range(min(width, table.arrow.num_columns))))
-        return keep.append_column("_row", pa.array(range(2, n + 2), pa.int64())).append_column(
-            "_width", pa.array([table.arrow.num_columns] * n, pa.int32()) if n else pa.array([], pa.int32()))
-    columns: dict[str, pa.Array] = {
-        "_row": pa.array(table.row_numbers, pa.int64()),
-        "_width": pa.array([len(r) for r in table.rows], pa.int32()),
-    }
-    if table.rows and all(len(r) == width for r in table.rows):
-        # The common, regular case: transpose once in C instead of a test per cell.
-        for i, column in enumerate(zip(*table.rows, strict=True)):
-            columns[f"c{i + 1}"] = pa.array(column, pa.string())
-        return pa.table(columns)
-    for i in range(width):
-        columns[f"c{i + 1}"] = pa.array([r[i] if i < len(r) else None for r in table.rows], pa.string())
-    return pa.table(columns)
+        data = table.arrow.select(list(range(min(width, table.arrow.num_columns))))
+        data = data.add_column(0, "_row", pa.array(range(2, n + 2), pa.int64()))
+    else:
+        columns: dict[str, pa.Array] = {"_row": pa.array(table.row_numbers, pa.int64())}
+        rows = table.rows
+        if rows and all(len(r) == width for r in rows):
+            # The common, regular case: transpose once in C instead of a test per cell.
+            for i, column in enumerate(zip(*rows, strict=True)):
+                columns[f"c{i + 1}"] = pa.array(column, pa.string())
+        else:
+            for i in range(width):
+                columns[f"c{i + 1}"] = pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
+        data = pa.table(columns)
+    for i in range(data.num_columns - 1, width):
+        data = data.append_column(f"c{i + 1}", pa.nulls(data.num_rows, pa.string()))
+    con.register("src_memory", data)
+    return "src_memory"
 
 
 FORMULA_RE = r"^[=+\-@][ ]*[A-Za-z_.]+[ ]*\("
+# Bits of a cell's problem mask; constraints take the bits from _CONSTRAINT_BIT up, in order.
+_TYPE, _REQUIRED, _MISSING, _FORMULA, _CONSTRAINT_BIT = 1, 2, 4, 8, 4
 
 
 def validate_table(table: Table, schema: CompiledSchema, *, formulas: bool = False) -> list[Issue]:
     """Table Schema issues, as frictionless reports them; with ``formulas``,
     also text cells that a spreadsheet would run as a formula (not a
-    frictionless check, so off when comparing engines)."""
+    frictionless check, so off when comparing engines).
+
+    One DuckDB pass over the cells keeps only the rows with a problem, as
+    per-cell bit masks, and the key columns the uniqueness checks need."""
     issues = header_issues(table.header, schema.fields)
     fields = _expected_fields(table.header, schema)
+    if table.file is not None:
+        try:
+            return sorted(issues + _cell_issues(table, fields, schema, formulas), key=_order)
+        except (duckdb.Error, _Fallback):
+            table.load()  # the in-memory reader decides (and words any error)
+    return sorted(issues + _cell_issues(table, fields, schema, formulas), key=_order)
+
+
+def _cell_issues(table: Table, fields: list[CompiledField], schema: CompiledSchema,
+                 formulas: bool) -> list[Issue]:
     n = len(fields)
-    con = duckdb.connect()
-    con.register("src", _arrow(table, n))
-    # Per field: is the cell blank (absent or a missing value), its typed value.
-    cols, blanks = ["_row", "_width"], []
+    con = _connect()
+    try:
+        if table.file is not None:
+            width = n + EXTRA_CELLS
+            src = _file_source(table, width)
+        else:
+            width = max(table.width, n)
+            src = _memory_source(con, table, width)
+        return _query_issues(con, table, src, fields, schema, width, formulas)
+    finally:
+        con.close()
+
+
+def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields: list[CompiledField],
+                  schema: CompiledSchema, width: int, formulas: bool) -> list[Issue]:
+    n = len(fields)
+    names = [f.name for f in fields]
+    pk = [names.index(k) + 1 for k in schema.primary_key] if schema.primary_key and all(
+        k in names for k in schema.primary_key) else []
+    uniques = [i for i, f in enumerate(fields, start=1) if f.unique]
+    keyed = sorted(set(pk) | set(uniques))
+    # Level 1: per field, is the cell blank (absent or a missing value), and the fast type test.
+    level1 = ["_row"] + [f"c{i}" for i in range(1, width + 1)]
     for i, f in enumerate(fields, start=1):
         c = f"c{i}"
-        miss = ", ".join(lit(m) for m in f.missing_values) or "NULL"
-        blank = f"(_width < {i} OR {c} IN ({miss}))"
-        cf = f.on(c)
-        cols += [f"{c}", f"{blank} AS b{i}", f"(NOT {blank} AND NOT ({cf.valid_sql})) AS t{i}",
-                 f"(CASE WHEN NOT {blank} AND {cf.valid_sql} THEN {cf.value_sql} END) AS v{i}"]
-        blanks.append(f"b{i}::INT")
-    con.execute(f"CREATE TEMP TABLE cells AS SELECT {', '.join(cols)}, "
-                f"({' + '.join(blanks) or '0'}) = {n} AS blank_row FROM src")
-    queries = ["SELECT _row, NULL::INT, 'blank-row', NULL, '' FROM cells WHERE blank_row"]
+        miss = " OR ".join(f"{c} = {lit(m)}" for m in f.missing_values)
+        level1.append(f"({c} IS NULL{' OR ' + miss if miss else ''}) AS b{i}")
+        if f.fast:
+            # A column alias of the same list: DuckDB inlines the blank test.
+            level1.append(f"(CASE WHEN b{i} THEN FALSE ELSE {f.on(c).fast[0]} END) AS f{i}")
+    # Level 2: the typed value (NULL where blank or invalid); whether the whole row is blank.
+    level2 = ["*"]
     for i, f in enumerate(fields, start=1):
-        c, live = f"c{i}", "NOT blank_row"
-        queries.append(f"SELECT _row, {i}, 'type-error', {c}, '' FROM cells WHERE {live} AND t{i}")
+        level2.append(f"{f.typed(f'c{i}', f'b{i}', f'f{i}' if f.fast else None)} AS v{i}")
+    level2.append(f"({' AND '.join(f'b{i}' for i in range(1, n + 1)) or 'TRUE'}) AS blank_row")
+    # Level 3: one problem mask per cell (blank rows report only blank-row and key errors).
+    masks = []
+    for i, f in enumerate(fields, start=1):
+        c = f"c{i}"
+        ok = f.type_ok(c, f"b{i}", f"v{i}", f"f{i}" if f.fast else None)
+        bits = [f"(NOT {ok})::INT * {_TYPE}", f"({c} IS NULL)::INT * {_MISSING}"]
         if f.required:
-            queries.append(f"SELECT _row, {i}, 'constraint-error', {c}, 'required' FROM cells WHERE {live} AND b{i}")
-        for cname, broken in f.constraints:
-            sql = broken.replace("({val})", f"v{i}")
-            queries.append(f"SELECT _row, {i}, 'constraint-error', {c}, {lit(cname)} FROM cells "
-                           f"WHERE {live} AND v{i} IS NOT NULL AND ({sql})")
-        queries.append(f"SELECT _row, {i}, 'missing-cell', NULL, '' FROM cells WHERE {live} AND _width < {i}")
+            bits.append(f"b{i}::INT * {_REQUIRED}")
         if formulas and f.type in ("string", "any"):
-            queries.append(f"SELECT _row, {i}, 'formula-cell', {c}, '' FROM cells "
-                           f"WHERE {live} AND regexp_matches({c}, {lit(FORMULA_RE)})")
-        if f.unique:
-            # Not masked by blank rows: frictionless adds key errors after row processing.
-            queries.append(f"SELECT _row, {i}, 'unique-error', {c}, 'unique' FROM (SELECT _row, {c}, v{i}, "
-                           f"row_number() OVER (PARTITION BY v{i} ORDER BY _row) AS k FROM cells "
-                           f"WHERE v{i} IS NOT NULL) WHERE k > 1")
-    names = [f.name for f in fields]
-    if schema.primary_key and all(k in names for k in schema.primary_key):
-        pos = [names.index(k) + 1 for k in schema.primary_key]
-        keys = ", ".join(f"v{p}" for p in pos)
-        shown = " || ' | ' || ".join(f"coalesce(c{p}, '')" for p in pos)
-        queries.append(f"SELECT _row, NULL::INT, 'primary-key', {shown}, 'null' FROM cells "
-                       f"WHERE {' AND '.join(f'v{p} IS NULL' for p in pos)}")
-        queries.append(f"SELECT _row, NULL::INT, 'primary-key', v, 'duplicate' FROM (SELECT _row, {shown} AS v, "
-                       f"{' OR '.join(f'v{p} IS NOT NULL' for p in pos)} AS has_key, "
-                       f"row_number() OVER (PARTITION BY {keys} ORDER BY _row) AS k FROM cells) WHERE has_key AND k > 1")
-    rows = con.execute(" UNION ALL ".join(queries)).fetchall()
-    for row, number, etype, value, note in rows:
-        name = names[number - 1] if number else None
-        issues.append(Issue(etype, row, number, name, value, note))
-    issues += _extra_cells(con, table, n)
-    con.close()
-    return sorted(issues, key=_order)
+            bits.append(f"(CASE WHEN {c} IS NULL THEN 0 WHEN regexp_matches({c}, {lit(FORMULA_RE)}) THEN {_FORMULA} "
+                        "ELSE 0 END)")
+        for j, (_, broken) in enumerate(f.constraints):
+            sql = broken.replace("({val})", f"v{i}")
+            bits.append(f"(CASE WHEN v{i} IS NULL THEN 0 WHEN {sql} THEN {1 << (_CONSTRAINT_BIT + j)} ELSE 0 END)")
+        masks.append(f"(CASE WHEN blank_row THEN 0 ELSE {' + '.join(bits)} END)")
+    extra = [f"c{i} IS NOT NULL" for i in range(n + 1, width + 1)]
+    pk_null = " AND ".join(f"v{p} IS NULL" for p in pk) if pk else "FALSE"
+    bad = " OR ".join([f"m{i} <> 0" for i in range(1, n + 1)] + ["blank_row", "pk_null"] +
+                      ([f"(NOT blank_row AND ({' OR '.join(extra)}))"] if extra else []))
+    level3 = ["_row", "blank_row", *(f"{m} AS m{i}" for i, m in enumerate(masks, start=1)),
+              f"({pk_null}) AS pk_null", *(f"c{i}" for i in range(1, width + 1)),
+              *(f"v{i}" for i in keyed)]
+    scan = (f"SELECT * FROM (SELECT {', '.join(level3)} FROM (SELECT {', '.join(level2)} FROM "
+            f"(SELECT {', '.join(level1)} FROM {src})))")
+    cells = ", ".join(f"c{i}" for i in range(1, width + 1))
+    packed = (f"{{'_row': _row, 'masks': [blank_row::INT, pk_null::INT, {', '.join(f'm{i}' for i in range(1, n + 1))}], "
+              f"'cells': [{cells}]}}")
+    scan = f"SELECT *, ({bad}) AS bad FROM ({scan})"
+    if keyed:
+        # Every row's key columns (for duplicates), and the masks and cells of the few bad rows.
+        kept = ", ".join([f"c{i}" for i in keyed] + [f"v{i}" for i in keyed])
+        con.execute(f"CREATE TEMP TABLE checked AS SELECT _row, {kept}, CASE WHEN bad THEN "
+                    f"{packed} END AS problem FROM ({scan})")
+        count = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+        found = con.execute("SELECT problem FROM checked WHERE problem IS NOT NULL").fetchall()
+        bad_rows = [(r["_row"], r["masks"], r["cells"]) for (r,) in found]
+    else:
+        count, found = con.execute(f"SELECT count(*), list({packed}) FILTER (WHERE bad) "
+                                   f"FROM ({scan})").fetchone()
+        bad_rows = [(r["_row"], r["masks"], r["cells"]) for r in found or []]
+    if table.file is not None and count != table.file.rows:
+        raise _Fallback
+    issues: list[Issue] = []
+    for row, m, cells_ in bad_rows:
+        blank_row, pk_is_null, cell_masks = m[0], m[1], m[2:]
+        if blank_row:
+            issues.append(Issue("blank-row", row, None, None, None))
+        for i, (f, mask) in enumerate(zip(fields, cell_masks), start=1):
+            if not mask:
+                continue
+            value = cells_[i - 1]
+            if mask & _TYPE:
+                issues.append(Issue("type-error", row, i, f.name, value))
+            if mask & _REQUIRED:
+                issues.append(Issue("constraint-error", row, i, f.name, value, "required"))
+            for j, (cname, _) in enumerate(f.constraints):
+                if mask & (1 << (_CONSTRAINT_BIT + j)):
+                    issues.append(Issue("constraint-error", row, i, f.name, value, cname))
+            if mask & _MISSING:
+                issues.append(Issue("missing-cell", row, i, f.name, None))
+            if mask & _FORMULA:
+                issues.append(Issue("formula-cell", row, i, f.name, value))
+        if not blank_row:
+            issues += [Issue("extra-cell", row, k, None, cells_[k - 1])
+                       for k in range(n + 1, width + 1) if cells_[k - 1] is not None]
+        if pk_is_null:
+            shown = " | ".join(cells_[p - 1] or "" for p in pk)
+            issues.append(Issue("primary-key", row, None, None, shown, "null"))
+    if keyed:
+        issues += _key_issues(con, fields, pk, uniques)
+    return issues
 
 
-def _extra_cells(con: duckdb.DuckDBPyConnection, table: Table, n: int) -> list[Issue]:
-    """Cells past the expected fields: rare, so gathered in Python from the
-    few wide rows; blank rows report nothing else (frictionless replaces
-    their errors with the single blank-row)."""
-    if table.width <= n:
-        return []
-    blank = {r for (r,) in con.execute(f"SELECT _row FROM cells WHERE _width > {n} AND blank_row").fetchall()}
-    out = []
-    for number, cells in zip(table.row_numbers, table.rows):
-        if len(cells) > n and number not in blank:
-            out += [Issue("extra-cell", number, k, None, cells[k - 1]) for k in range(n + 1, len(cells) + 1)]
+def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk: list[int],
+                uniques: list[int]) -> list[Issue]:
+    """Rows repeating a unique value or a primary key seen on an earlier row
+    (not masked by blank rows: frictionless adds key errors after row processing)."""
+    out: list[Issue] = []
+    for i in uniques:
+        dup = con.execute(f"SELECT c._row, c.c{i} FROM checked c JOIN (SELECT v{i} AS k, min(_row) AS first "
+                          f"FROM checked WHERE v{i} IS NOT NULL GROUP BY v{i} HAVING count(*) > 1) d "
+                          f"ON c.v{i} = d.k WHERE c._row > d.first").fetchall()
+        out += [Issue("unique-error", row, i, fields[i - 1].name, value, "unique") for row, value in dup]
+    if pk:
+        keys = ", ".join(f"v{p}" for p in pk)
+        on = " AND ".join(f"c.v{p} IS NOT DISTINCT FROM d.v{p}" for p in pk)
+        shown = " || ' | ' || ".join(f"coalesce(c.c{p}, '')" for p in pk)
+        dup = con.execute(f"SELECT c._row, {shown} FROM checked c JOIN (SELECT {keys}, min(_row) AS first "
+                          f"FROM checked WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} "
+                          f"HAVING count(*) > 1) d ON {on} WHERE c._row > d.first").fetchall()
+        out += [Issue("primary-key", row, None, None, value, "duplicate") for row, value in dup]
     return out
 
 
@@ -208,23 +319,76 @@ def _order(issue: Issue) -> tuple[int, int, int]:
     return (issue.row or 0, issue.field_number or 0, _RANK.get(issue.type, 99))
 
 
-def typed_arrow(table: Table, schema: CompiledSchema) -> pa.Table:
-    """The table with each schema field cast to its type (NULL where blank or
-    invalid), named by field: what expectation suites and staging consume."""
+def _typed_select(table: Table, schema: CompiledSchema, src: str) -> str:
     fields = schema.fields[: len(table.header)]
-    con = duckdb.connect()
-    con.register("src", _arrow(table, len(fields)))
     cols = ["_row"]
     for i, f in enumerate(fields, start=1):
         c = f"c{i}"
-        miss = ", ".join(lit(m) for m in f.missing_values) or "NULL"
-        cf = f.on(c)
-        value = f"(CASE WHEN _width >= {i} AND {c} NOT IN ({miss}) AND {cf.valid_sql} THEN {cf.value_sql} END)"
+        blank = " OR ".join([f"{c} IS NULL", *(f"{c} = {lit(m)}" for m in f.missing_values)])
+        value = f.typed(c, f"({blank})", None)
         if f.type == "integer":
             # HUGEINT would reach Arrow as decimal128 and pandas as Decimal objects.
             # Known limit: integers beyond 64 bits (valid for frictionless) become NULL here.
             value = f"TRY_CAST({value} AS BIGINT)"
         cols.append(f"{value} AS \"{f.name.replace(chr(34), chr(34) * 2)}\"")
-    out = con.sql(f"SELECT {', '.join(cols)} FROM src").to_arrow_table()
-    con.close()
-    return out
+    return f"SELECT {', '.join(cols)} FROM {src}"
+
+
+TYPED_BATCH_ROWS = 1 << 17
+
+
+def _typed_reader(con: duckdb.DuckDBPyConnection, table: Table, schema: CompiledSchema, with_row: bool,
+                  batch_rows: int) -> pa.RecordBatchReader:
+    width = len(schema.fields[: len(table.header)])
+    if table.file is not None:
+        src = _file_source(table, max(width, len(table.header)) + EXTRA_CELLS)
+    else:
+        src = _memory_source(con, table, max(table.width, width))
+    query = _typed_select(table, schema, src)
+    if not with_row:
+        query = f"SELECT * EXCLUDE (_row) FROM ({query})"
+    return con.sql(query).to_arrow_reader(batch_rows)
+
+
+def typed_batches(table: Table, schema: CompiledSchema, *, with_row: bool = True,
+                  batch_rows: int = TYPED_BATCH_ROWS) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """The typed rows in file order, a batch at a time: never all in memory
+    when the file is read in place. Meant for validated tables (validation
+    reads a file in memory when reading it in place fails); a file whose
+    in-place reading gives other rows than its lines is an error here."""
+    con = _connect()
+    reader = _typed_reader(con, table, schema, with_row, batch_rows)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            count = 0
+            for batch in reader:
+                count += batch.num_rows
+                yield batch
+            if table.file is not None and count != table.file.rows:
+                raise _Fallback(f"{table.name}: {count} rows read in place for {table.file.rows} lines")
+        finally:
+            con.close()
+
+    return reader.schema, batches()
+
+
+def typed_arrow(table: Table, schema: CompiledSchema) -> pa.Table:
+    """The table with each schema field cast to its type (NULL where blank or
+    invalid), named by field: what expectation suites and staging consume."""
+    if table.file is not None:
+        con = _connect()
+        try:
+            out = _typed_reader(con, table, schema, True, TYPED_BATCH_ROWS).read_all()
+            if out.num_rows == table.file.rows:
+                return out
+        except duckdb.Error:
+            pass
+        finally:
+            con.close()
+        table.load()
+    con = _connect()
+    try:
+        return _typed_reader(con, table, schema, True, TYPED_BATCH_ROWS).read_all()
+    finally:
+        con.close()

@@ -63,12 +63,33 @@ class CompiledField:
     constraints: list[tuple[str, str]] = field(default_factory=list)  # (name, SQL that is TRUE when broken)
     required: bool = False
     unique: bool = False
+    # (test, value): where the test holds, the cell is valid iff value is not NULL.
+    fast: tuple[str, str] | None = None
 
     def on(self, column: str) -> CompiledField:
         fmt = lambda s: s.replace("{c}", column)
         return CompiledField(self.name, self.type, self.descriptor, self.missing_values, fmt(self.valid_sql),
                              fmt(self.value_sql), [(n, fmt(s)) for n, s in self.constraints],
-                             self.required, self.unique)
+                             self.required, self.unique, (fmt(self.fast[0]), fmt(self.fast[1])) if self.fast else None)
+
+    def typed(self, column: str, blank: str, fast: str | None) -> str:
+        """SQL of the typed value of ``column`` (NULL where blank or invalid);
+        ``fast`` names a column holding the fast test, computed once."""
+        f = self.on(column)
+        if f.fast is None:
+            return f"(CASE WHEN {blank} THEN NULL WHEN {f.valid_sql} THEN {f.value_sql} END)"
+        return (f"(CASE WHEN {blank} THEN NULL WHEN {fast or f.fast[0]} THEN {f.fast[1]} "
+                f"WHEN {f.valid_sql} THEN {f.value_sql} END)")
+
+    def type_ok(self, column: str, blank: str, value: str, fast: str | None) -> str:
+        """SQL: the cell is blank or of the type, given its typed ``value``."""
+        # CASE, not OR: DuckDB evaluates every operand of OR in a projection,
+        # while a CASE branch only runs on the rows that reach it.
+        f = self.on(column)
+        if f.fast is None:
+            return f"(CASE WHEN {blank} OR {value} IS NOT NULL THEN TRUE ELSE {f.valid_sql} END)"
+        return (f"(CASE WHEN {blank} OR {value} IS NOT NULL THEN TRUE WHEN {fast or f.fast[0]} THEN FALSE "
+                f"ELSE {f.valid_sql} END)")
 
 
 def _strip(expr: str) -> str:
@@ -146,27 +167,26 @@ def _number_text(desc: dict[str, Any]) -> tuple[str, str | None]:
     return text, broken
 
 
-# Plain ASCII cells (nearly all of them) take a cheap path; the full
-# Python-compatible expressions only run on the rest.
+# Plain ASCII cells (nearly all of them) take a cheap path: (test, typed value
+# or NULL when the cell is not of the type). The full Python-compatible
+# expressions only run on the rest.
 _FAST = {
-    "integer": (r"-?[0-9]{1,18}", "TRUE", "CAST({c} AS BIGINT)"),
-    "number": (r"-?[0-9]{1,15}(\.[0-9]{1,15})?", "TRUE", "CAST({c} AS DOUBLE)"),
-    "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "(TRY_CAST({c} AS DATE) IS NOT NULL AND {c} >= '0001')",
-             "TRY_CAST({c} AS DATE)"),
-    "year": (r"[0-9]{4}", "TRUE", "CAST({c} AS INTEGER)"),
+    "integer": (r"-?[0-9]{1,18}", "CAST({c} AS BIGINT)"),
+    "number": (r"-?[0-9]{1,15}(\.[0-9]{1,15})?", "CAST({c} AS DOUBLE)"),
+    "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "(CASE WHEN {c} >= '0001' THEN TRY_CAST({c} AS DATE) END)"),
+    "year": (r"[0-9]{4}", "CAST({c} AS INTEGER)"),
 }
 
 
-def _type_sql(desc: dict[str, Any], name: str) -> tuple[str, str]:
+def _type_sql(desc: dict[str, Any], name: str) -> tuple[str, str, tuple[str, str] | None]:
+    """(valid, value, fast): the full expressions, and the cheap path if any."""
     ftype = desc.get("type", "string")
     valid, value = _type_sql_full(desc, name)
     plain = not ({"groupChar", "decimalChar", "bareNumber"} & desc.keys()) and desc.get("format", "default") == "default"
     if ftype in _FAST and plain:
-        pattern, fast_valid, fast_value = _FAST[ftype]
-        test = f"regexp_full_match({{c}}, {lit(pattern)})"
-        return (f"(CASE WHEN {test} THEN {fast_valid} ELSE {valid} END)",
-                f"(CASE WHEN {test} THEN {fast_value} ELSE {value} END)")
-    return valid, value
+        pattern, fast_value = _FAST[ftype]
+        return valid, value, (f"regexp_full_match({{c}}, {lit(pattern)})", fast_value)
+    return valid, value, None
 
 
 def _type_sql_full(desc: dict[str, Any], name: str) -> tuple[str, str]:
@@ -243,7 +263,7 @@ def compile_field(desc: dict[str, Any], schema_missing: list[str], primary_key: 
     if not isinstance(name, str) or not name:
         raise SpecError("Un champ du schéma n'a pas de nom.", "A schema field has no name.")
     ftype = desc.get("type", "string")
-    valid_sql, value_sql = _type_sql(desc, name)
+    valid_sql, value_sql, fast = _type_sql(desc, name)
     constraints = desc.get("constraints") or {}
     allowed = SUPPORTED_CONSTRAINTS[ftype]
     for key in constraints:
@@ -272,14 +292,15 @@ def compile_field(desc: dict[str, Any], schema_missing: list[str], primary_key: 
             compiled.append((key, f"NOT regexp_matches({{v}}, {lit(rx)})"))
         elif key == "enum":
             items = [x for x in (_typed_literal(ftype, desc, v, name) for v in value) if x is not None]
-            compiled.append((key, f"NOT ({{v}} IN ({', '.join(items)}))" if items else "TRUE"))
+            # OR chain: DuckDB plans a long IN list as a join.
+            compiled.append((key, f"NOT ({' OR '.join(f'{{v}} = {x}' for x in items)})" if items else "TRUE"))
     value_col = "{v}"
     out = CompiledField(
         name=name, type=ftype, descriptor=desc,
         missing_values=list(desc.get("missingValues", schema_missing)),
         valid_sql=valid_sql, value_sql=value_sql,
         constraints=[(k, s.replace(value_col, "({val})")) for k, s in compiled],
-        required=bool(constraints.get("required")), unique=bool(constraints.get("unique")),
+        required=bool(constraints.get("required")), unique=bool(constraints.get("unique")), fast=fast,
     )
     del primary_key  # frictionless v5 does not make key fields required
     return out
