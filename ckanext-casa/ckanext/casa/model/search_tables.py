@@ -33,6 +33,18 @@ search_document = sa.Table(
     sa.Column("metadata_created", sa.UnicodeText),
     sa.Column("metadata_modified", sa.UnicodeText),
     sa.Column("search_vector", pg.TSVECTOR, nullable=False),
+    # Ids (casa_search_facet_value) of the counted facet values, filled by a
+    # trigger (migration 0005): one unnest counts every facet of a query.
+    sa.Column("facet_ids", pg.ARRAY(sa.Integer), nullable=False, server_default="{}"),
+)
+
+search_facet_value = sa.Table(
+    "casa_search_facet_value",
+    meta.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("field", sa.UnicodeText, nullable=False),
+    sa.Column("value", sa.UnicodeText, nullable=False),
+    sa.UniqueConstraint("field", "value", name="casa_search_facet_value_pair"),
 )
 
 # The JSONB copy of every field: read for the page's rows and by filters on

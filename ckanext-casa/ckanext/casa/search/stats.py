@@ -158,3 +158,42 @@ def facet(session: Any, base: BaseQuery, field: str, limit: int, mincount: int) 
         sql += " LIMIT :_limit"
         params["_limit"] = limit
     return [item for row in session.execute(sa.text(sql), params) for item in (row.value, int(row.n))]
+
+
+def answer(
+    session: Any, base: BaseQuery, fields: list[str], limit: int, mincount: int
+) -> tuple[int, dict[str, list[Any]]] | None:
+    """The total and the facets ``fields`` of ``base`` in one round trip
+    (usable, total and facet above, each a query of its own, cost a round
+    trip each: several milliseconds on a busy machine); None when the
+    counts cannot be used (see usable)."""
+    scope, params = _scope(base)
+    field, value = base.field_filter or (TOTAL, "")
+    params.update(_unlabelled=UNLABELLED, _f=field, _v=value, _min=mincount, _limit=limit,
+                  _fields=list(fields))
+    row = session.execute(
+        sa.text(
+            f"SELECT (SELECT coalesce(sum(n), 0) FROM casa_search_stats WHERE {scope}"
+            " AND field = :_unlabelled) AS unlabelled,"
+            f" (SELECT coalesce(sum(n), 0) FROM casa_search_stats WHERE {scope}"
+            " AND field = :_f AND value = :_v) AS total,"
+            " (SELECT json_agg(json_build_array(field, value, n)) FROM ("
+            "  SELECT field, value, n, row_number() OVER"
+            '   (PARTITION BY field ORDER BY n DESC, value COLLATE "C") AS position FROM ('
+            f"   SELECT field, value, sum(n) AS n FROM casa_search_stats WHERE {scope}"
+            "    AND field = ANY(:_fields) GROUP BY field, value"
+            "    HAVING sum(n) >= greatest(:_min, 1)) counted) ranked"
+            "  WHERE :_limit < 0 OR position <= :_limit) AS facets"
+        ),
+        params,
+    ).one()
+    if row.unlabelled:
+        return None
+    counted: dict[str, list[tuple[str, int]]] = {name: [] for name in fields}
+    for name, val, n in row.facets or []:
+        counted[name].append((val, int(n)))
+    result = {}
+    for name, pairs in counted.items():
+        pairs.sort(key=lambda item: (-item[1], item[0]))
+        result[name] = [item for pair in pairs for item in pair]
+    return int(row.total), result
