@@ -111,6 +111,7 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
         "license_id": LICENSES.get(c.license, c.license),
         "frequency": FREQUENCIES[c.frequency],
         "attribution": c.attribution or "",
+        "source": spec.source.origin or "",
         "version": str(current.number),
         "groups": [{"name": c.theme}],
         "tags": [{"name": t} for t in dict.fromkeys([*c.tags["fr"], *c.tags["ar"]])],

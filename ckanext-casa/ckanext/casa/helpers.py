@@ -16,5 +16,30 @@ def casa_localized(data: dict[str, Any], field: str) -> str:
     return data.get(field) or data.get(f"{field}_ar") or ""
 
 
+@tk.chained_helper
+def get_translated(next_helper: Any, data_dict: dict[str, Any], field: str) -> Any:
+    """CKAN's own helper, used by its templates for titles, descriptions and
+    resource names: on Arabic pages, our schema's ``<field>_ar`` first."""
+    return _arabic_field(data_dict, field) or next_helper(data_dict, field)
+
+
+def _arabic_field(data: Any, field: str) -> str | None:
+    if (tk.h.lang() or "") == "ar" and isinstance(data, dict) and data.get(f"{field}_ar"):
+        return data[f"{field}_ar"]
+    return None
+
+
+@tk.chained_helper
+def dataset_display_name(next_helper: Any, package: Any) -> Any:
+    """Dataset titles in headings, breadcrumbs and links: Arabic on Arabic pages."""
+    return _arabic_field(package, "title") or next_helper(package)
+
+
+@tk.chained_helper
+def resource_display_name(next_helper: Any, resource: Any) -> Any:
+    return _arabic_field(resource, "name") or next_helper(resource)
+
+
 def get_helpers() -> dict[str, Any]:
-    return {"casa_localized": casa_localized}
+    return {"casa_localized": casa_localized, "get_translated": get_translated,
+            "dataset_display_name": dataset_display_name, "resource_display_name": resource_display_name}
