@@ -2,9 +2,11 @@
 a schema the public read-only user cannot see.
 
 The rows go through PostgreSQL's COPY as CSV written by Arrow's C++ writer:
-no Python loop per row, no INSERTs (DESIGN.md, decision 5). The table is
-UNLOGGED because it is rebuilt from the source on any failure; only the
-published table needs WAL.
+no Python loop per row, no INSERTs (DESIGN.md, decision 5). The CSV is
+streamed: each block is hashed and handed to a writer thread while Arrow
+formats the next one and the server parses the previous one, and the whole
+text is never held in memory. The table is UNLOGGED because it is rebuilt
+from the source on any failure; only the published table needs WAL.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from casa_pipelines.errors import PublishError
 from casa_pipelines.validate.engine import CompiledSchema
@@ -37,10 +41,54 @@ class Staged:
     sha256: str  # of the canonical CSV: the same content hashes the same, whatever the source's encoding
 
 
+_CSV_OPTIONS = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+
+
+class _Sink:
+    """A binary file for Arrow's CSV writer: every block it writes is
+    hashed, then passed on."""
+
+    def __init__(self, out: Callable[[bytes], object]) -> None:
+        self.out = out
+        self.sha256 = hashlib.sha256()
+        self.closed = False
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        self.sha256.update(data)
+        self.out(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+
+def write_canonical(typed: pa.Table | pa.RecordBatchReader, out: Callable[[bytes], object]) -> tuple[str, int]:
+    """Write the typed rows as the canonical CSV to ``out``, a block at a
+    time; return its sha256 and the row count. The same rows give the same
+    bytes whether they come as a table or as a stream of batches."""
+    sink = _Sink(out)
+    rows = 0
+    buffered = io.BufferedWriter(sink, buffer_size=COPY_CHUNK)  # type: ignore[arg-type]
+    with pacsv.CSVWriter(buffered, typed.schema, write_options=_CSV_OPTIONS) as writer:
+        batches = typed.to_batches() if isinstance(typed, pa.Table) else typed
+        for batch in batches:
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    buffered.flush()
+    return sink.sha256.hexdigest(), rows
+
+
 def canonical_csv(typed: pa.Table) -> bytes:
     """The typed rows as CSV: what is staged, hashed and later downloaded."""
     buf = io.BytesIO()
-    pacsv.write_csv(typed, buf, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    pacsv.write_csv(typed, buf, _CSV_OPTIONS)
     return buf.getvalue()
 
 
@@ -48,26 +96,24 @@ def table_prefix(slug: str) -> str:
     return slug.replace("-", "_")[:40]
 
 
-def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema, typed: pa.Table) -> Staged:
+def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema,
+          typed: pa.Table | pa.RecordBatchReader) -> Staged:
     """Create ``casa_staging.<slug>__load_<id>`` and COPY the rows in.
-    Runs in the caller's transaction, so a failure leaves nothing behind."""
-    data = canonical_csv(typed)
+    Runs in the caller's transaction, so a failure leaves nothing behind.
+    ``typed`` is a table, or a stream of batches (see ``typed_reader``)."""
     name = f"{table_prefix(slug)}__load_{uuid.uuid4().hex[:8]}"
     ident = sql.Identifier(STAGING, name)
     by_name = {f.name: f for f in schema.fields}
-    # Besides the schema's fields: the GeoJSON geometry of each row, as text
-    # (publish turns it into PostGIS geometry).
-    extra = {GEOMETRY: "text"}
     columns = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_PG_TYPES[by_name[c].type] if c in by_name
-                                                                  else extra.get(c, "bigint")))
-               for c in typed.column_names]
+                                                                  else "bigint"))
+               for c in typed.schema.names]
     try:
         conn.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(ident, sql.SQL(", ").join(columns)))
-        with conn.cursor().copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(ident)) as copy:
-            view = memoryview(data)
-            for start in range(0, len(data), COPY_CHUNK):
-                copy.write(view[start:start + COPY_CHUNK])
+        cursor = conn.cursor()
+        with cursor.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(ident),
+                         writer=QueuedLibpqWriter(cursor)) as copy:
+            digest, rows = write_canonical(typed, copy.write)
     except psycopg.Error as exc:
         raise PublishError(f"Échec de la mise en zone de préparation : {exc.diag.message_primary or exc}",
                            f"Staging failed: {exc.diag.message_primary or exc}") from None
-    return Staged(STAGING, name, typed.num_rows, hashlib.sha256(data).hexdigest())
+    return Staged(STAGING, name, rows, digest)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
-from casa_pipelines.errors import SpecError
+from casa_pipelines.errors import SourceError, SpecError
 from casa_pipelines.extract.table import Table
 from casa_pipelines.validate.fields import CompiledField, compile_field, lit
 from casa_pipelines.validate.issue import Issue
@@ -119,16 +120,18 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def _file_source(table: Table, width: int) -> str:
-    """``_row`` and cells ``c1..c<width>`` of a file read in place by DuckDB;
-    NULL is a cell the row lacks. Rows are numbered in file order (the
-    streaming row_number of an order-preserving scan); line 1 is the header."""
+    """Cells ``c1..c<width>`` of the data rows of a file read in place by
+    DuckDB, in file order; NULL is a cell the row lacks. No row number: a
+    row_number() window would run the whole query on one thread, so callers
+    number rows by their order (``rowid`` of a table built with insertion
+    order preserved, or position in the stream)."""
     f = table.file
     assert f is not None
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
-    scan = (f"read_csv({lit(str(f.path))}, delim={lit(f.delimiter)}, quote='\"', escape='\"', header=false, "
-            f"columns={columns}, auto_detect=false, strict_mode=true, null_padding=true, nullstr={_ABSENT}, "
-            "parallel=true)")
-    return f"(SELECT * FROM (SELECT row_number() OVER () AS _row, * FROM {scan}) WHERE _row > 1)"
+    # skip=1 skips the header line: csv_file made sure it is one physical line.
+    return (f"read_csv({lit(str(f.path))}, delim={lit(f.delimiter)}, quote='\"', escape='\"', header=false, "
+            f"skip=1, columns={columns}, auto_detect=false, strict_mode=true, null_padding=true, "
+            f"nullstr={_ABSENT}, parallel=true)")
 
 
 def _memory_source(con: duckdb.DuckDBPyConnection, table: Table, width: int) -> str:
@@ -201,8 +204,10 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
         k in names for k in schema.primary_key) else []
     uniques = [i for i, f in enumerate(fields, start=1) if f.unique]
     keyed = sorted(set(pk) | set(uniques))
+    numbered = table.file is None  # in-memory rows carry their number; file rows are numbered by position
+    row_sql = "_row" if numbered else "(rowid + 2)"
     # Level 1: per field, is the cell blank (absent or a missing value), and the fast type test.
-    level1 = ["_row"] + [f"c{i}" for i in range(1, width + 1)]
+    level1 = ["_row"] * numbered + [f"c{i}" for i in range(1, width + 1)]
     for i, f in enumerate(fields, start=1):
         c = f"c{i}"
         miss = " OR ".join(f"{c} = {lit(m)}" for m in f.missing_values)
@@ -215,46 +220,46 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
     for i, f in enumerate(fields, start=1):
         level2.append(f"{f.typed(f'c{i}', f'b{i}', f'f{i}' if f.fast else None)} AS v{i}")
     level2.append(f"({' AND '.join(f'b{i}' for i in range(1, n + 1)) or 'TRUE'}) AS blank_row")
-    # Level 3: one problem mask per cell (blank rows report only blank-row and key errors).
-    masks = []
+    # Level 3: does any cell of the row have a problem (plain booleans, cheap on every row), then one
+    # problem mask per cell, computed only for the few rows that have one (a CASE branch).
+    masks, problems = [], []
     for i, f in enumerate(fields, start=1):
         c = f"c{i}"
         ok = f.type_ok(c, f"b{i}", f"v{i}", f"f{i}" if f.fast else None)
-        bits = [f"(NOT {ok})::INT * {_TYPE}", f"({c} IS NULL)::INT * {_MISSING}"]
+        bits = [(f"NOT {ok}", _TYPE), (f"{c} IS NULL", _MISSING)]
         if f.required:
-            bits.append(f"b{i}::INT * {_REQUIRED}")
+            bits.append((f"b{i}", _REQUIRED))
         if formulas and f.type in ("string", "any"):
-            bits.append(f"(CASE WHEN {c} IS NULL THEN 0 WHEN regexp_matches({c}, {lit(FORMULA_RE)}) THEN {_FORMULA} "
-                        "ELSE 0 END)")
+            bits.append((f"coalesce(regexp_matches({c}, {lit(FORMULA_RE)}), FALSE)", _FORMULA))
         for j, (_, broken) in enumerate(f.constraints):
-            sql = broken.replace("({val})", f"v{i}")
-            bits.append(f"(CASE WHEN v{i} IS NULL THEN 0 WHEN {sql} THEN {1 << (_CONSTRAINT_BIT + j)} ELSE 0 END)")
-        masks.append(f"(CASE WHEN blank_row THEN 0 ELSE {' + '.join(bits)} END)")
+            bits.append((f"coalesce({broken.replace('({val})', f'v{i}')}, FALSE)", 1 << (_CONSTRAINT_BIT + j)))
+        masks.append(" + ".join(f"(CASE WHEN {test} THEN {bit} ELSE 0 END)" for test, bit in bits))
+        problems.append(" OR ".join(test for test, _ in bits))
     extra = [f"c{i} IS NOT NULL" for i in range(n + 1, width + 1)]
     pk_null = " AND ".join(f"v{p} IS NULL" for p in pk) if pk else "FALSE"
-    bad = " OR ".join([f"m{i} <> 0" for i in range(1, n + 1)] + ["blank_row", "pk_null"] +
-                      ([f"(NOT blank_row AND ({' OR '.join(extra)}))"] if extra else []))
-    level3 = ["_row", "blank_row", *(f"{m} AS m{i}" for i, m in enumerate(masks, start=1)),
-              f"({pk_null}) AS pk_null", *(f"c{i}" for i in range(1, width + 1)),
-              *(f"v{i}" for i in keyed)]
-    scan = (f"SELECT * FROM (SELECT {', '.join(level3)} FROM (SELECT {', '.join(level2)} FROM "
-            f"(SELECT {', '.join(level1)} FROM {src})))")
+    bad = " OR ".join(["blank_row", "pk_null", f"(NOT blank_row AND ({' OR '.join(problems + extra)}))"])
+    level3 = ["_row"] * numbered + ["blank_row", f"({pk_null}) AS pk_null",
+                                    *(f"c{i}" for i in range(1, width + 1)), *(f"v{i}" for i in range(1, n + 1))]
+    if any(f.fast for f in fields):
+        level3 += [f"f{i}" for i, f in enumerate(fields, start=1) if f.fast]
+    level3 += [f"b{i}" for i in range(1, n + 1)]
+    scan = (f"SELECT {', '.join(level3)} FROM (SELECT {', '.join(level2)} FROM "
+            f"(SELECT {', '.join(level1)} FROM {src}))")
     cells = ", ".join(f"c{i}" for i in range(1, width + 1))
-    packed = (f"{{'_row': _row, 'masks': [blank_row::INT, pk_null::INT, {', '.join(f'm{i}' for i in range(1, n + 1))}], "
-              f"'cells': [{cells}]}}")
-    scan = f"SELECT *, ({bad}) AS bad FROM ({scan})"
-    if keyed:
-        # Every row's key columns (for duplicates), and the masks and cells of the few bad rows.
-        kept = ", ".join([f"c{i}" for i in keyed] + [f"v{i}" for i in keyed])
-        con.execute(f"CREATE TEMP TABLE checked AS SELECT _row, {kept}, CASE WHEN bad THEN "
-                    f"{packed} END AS problem FROM ({scan})")
-        count = con.execute("SELECT count(*) FROM checked").fetchone()[0]
-        found = con.execute("SELECT problem FROM checked WHERE problem IS NOT NULL").fetchall()
-        bad_rows = [(r["_row"], r["masks"], r["cells"]) for (r,) in found]
-    else:
-        count, found = con.execute(f"SELECT count(*), list({packed}) FILTER (WHERE bad) "
-                                   f"FROM ({scan})").fetchone()
-        bad_rows = [(r["_row"], r["masks"], r["cells"]) for r in found or []]
+    # Blank rows report only blank-row and key errors.
+    packed = (f"{{'masks': [blank_row::INT, pk_null::INT, "
+              f"{', '.join(f'(CASE WHEN blank_row THEN 0 ELSE {m} END)' for m in masks)}], 'cells': [{cells}]}}")
+    # Every row's key columns (for duplicates), and the masks and cells of the few bad rows. The table
+    # is built in parallel with insertion order preserved: a file row's number follows from its rowid.
+    # A text key is its own cell: the cell is kept only where the value is not.
+    raw = [f"CASE WHEN v{i} IS NULL THEN c{i} END AS c{i}" if fields[i - 1].type in ("string", "any") else f"c{i}"
+           for i in keyed]
+    kept = ", ".join(["_row"] * numbered + raw + [f"v{i}" for i in keyed] +
+                     [f"CASE WHEN {bad} THEN {packed} END AS problem"])
+    con.execute(f"CREATE TEMP TABLE checked AS SELECT {kept} FROM ({scan})")
+    count = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+    found = con.execute(f"SELECT {row_sql}, problem FROM checked WHERE problem IS NOT NULL").fetchall()
+    bad_rows = [(r, p["masks"], p["cells"]) for r, p in found]
     if table.file is not None and count != table.file.rows:
         raise _Fallback
     issues: list[Issue] = []
@@ -284,28 +289,30 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
             shown = " | ".join(cells_[p - 1] or "" for p in pk)
             issues.append(Issue("primary-key", row, None, None, shown, "null"))
     if keyed:
-        issues += _key_issues(con, fields, pk, uniques)
+        issues += _key_issues(con, fields, pk, uniques, row_sql)
     return issues
 
 
 def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk: list[int],
-                uniques: list[int]) -> list[Issue]:
+                uniques: list[int], row_sql: str) -> list[Issue]:
     """Rows repeating a unique value or a primary key seen on an earlier row
     (not masked by blank rows: frictionless adds key errors after row processing)."""
     out: list[Issue] = []
+    rows = f"(SELECT {row_sql} AS _r, * FROM checked)"
     for i in uniques:
-        dup = con.execute(f"SELECT c._row, c.c{i} FROM checked c JOIN (SELECT v{i} AS k, min(_row) AS first "
-                          f"FROM checked WHERE v{i} IS NOT NULL GROUP BY v{i} HAVING count(*) > 1) d "
-                          f"ON c.v{i} = d.k WHERE c._row > d.first").fetchall()
-        out += [Issue("unique-error", row, i, fields[i - 1].name, value, "unique") for row, value in dup]
+        dup = con.execute(f"SELECT c._r, coalesce(c.c{i}, c.v{i}::VARCHAR) FROM {rows} c JOIN (SELECT v{i} AS k, min(_r) AS first "
+                          f"FROM {rows} WHERE v{i} IS NOT NULL GROUP BY v{i} HAVING count(*) > 1) d "
+                          f"ON c.v{i} = d.k WHERE c._r > d.first").fetchall()
+        out += [Issue("unique-error", r, i, fields[i - 1].name, value, "unique") for r, value in dup]
     if pk:
         keys = ", ".join(f"v{p}" for p in pk)
         on = " AND ".join(f"c.v{p} IS NOT DISTINCT FROM d.v{p}" for p in pk)
-        shown = " || ' | ' || ".join(f"coalesce(c.c{p}, '')" for p in pk)
-        dup = con.execute(f"SELECT c._row, {shown} FROM checked c JOIN (SELECT {keys}, min(_row) AS first "
-                          f"FROM checked WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} "
-                          f"HAVING count(*) > 1) d ON {on} WHERE c._row > d.first").fetchall()
-        out += [Issue("primary-key", row, None, None, value, "duplicate") for row, value in dup]
+        shown = " || ' | ' || ".join(
+            f"coalesce(c.c{p}, {'c.v' + str(p) if fields[p - 1].type in ('string', 'any') else 'NULL'}, '')" for p in pk)
+        dup = con.execute(f"SELECT c._r, {shown} FROM {rows} c JOIN (SELECT {keys}, min(_r) AS first "
+                          f"FROM {rows} WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} "
+                          f"HAVING count(*) > 1) d ON {on} WHERE c._r > d.first").fetchall()
+        out += [Issue("primary-key", r, None, None, value, "duplicate") for r, value in dup]
     return out
 
 
@@ -319,9 +326,9 @@ def _order(issue: Issue) -> tuple[int, int, int]:
     return (issue.row or 0, issue.field_number or 0, _RANK.get(issue.type, 99))
 
 
-def _typed_select(table: Table, schema: CompiledSchema, src: str) -> str:
+def _typed_select(table: Table, schema: CompiledSchema, src: str, with_row: bool) -> str:
     fields = schema.fields[: len(table.header)]
-    cols = ["_row"]
+    cols = ["_row"] if with_row else []
     for i, f in enumerate(fields, start=1):
         c = f"c{i}"
         blank = " OR ".join([f"{c} IS NULL", *(f"{c} = {lit(m)}" for m in f.missing_values)])
@@ -341,21 +348,32 @@ def _typed_reader(con: duckdb.DuckDBPyConnection, table: Table, schema: Compiled
                   batch_rows: int) -> pa.RecordBatchReader:
     width = len(schema.fields[: len(table.header)])
     if table.file is not None:
-        src = _file_source(table, max(width, len(table.header)) + EXTRA_CELLS)
+        query = _typed_select(table, schema, _file_source(table, max(width, len(table.header)) + EXTRA_CELLS), False)
     else:
-        src = _memory_source(con, table, max(table.width, width))
-    query = _typed_select(table, schema, src)
-    if not with_row:
-        query = f"SELECT * EXCLUDE (_row) FROM ({query})"
-    return con.sql(query).to_arrow_reader(batch_rows)
+        query = _typed_select(table, schema, _memory_source(con, table, max(table.width, width)), with_row)
+    reader = con.sql(query).to_arrow_reader(batch_rows)
+    if table.file is None or not with_row:
+        return reader
+
+    def numbered() -> Iterator[pa.RecordBatch]:  # file rows: the number follows from the position
+        start = 2
+        for batch in reader:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64)), *batch.columns],
+                names=["_row", *batch.schema.names])
+            start += batch.num_rows
+
+    schema_ = pa.schema([pa.field("_row", pa.int64()), *reader.schema])
+    return pa.RecordBatchReader.from_batches(schema_, numbered())
 
 
-def typed_batches(table: Table, schema: CompiledSchema, *, with_row: bool = True,
-                  batch_rows: int = TYPED_BATCH_ROWS) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
-    """The typed rows in file order, a batch at a time: never all in memory
-    when the file is read in place. Meant for validated tables (validation
-    reads a file in memory when reading it in place fails); a file whose
-    in-place reading gives other rows than its lines is an error here."""
+def typed_reader(table: Table, schema: CompiledSchema, *, with_row: bool = False,
+                 batch_rows: int = TYPED_BATCH_ROWS) -> pa.RecordBatchReader:
+    """``typed_arrow`` as a stream of batches in file order, never all in
+    memory when the file is read in place: what staging consumes. Meant for
+    validated tables (validation reads a file in memory when reading it in
+    place fails); should the in-place reading give other rows than the
+    file's lines, the stream ends with an error instead of staging them."""
     con = _connect()
     reader = _typed_reader(con, table, schema, with_row, batch_rows)
 
@@ -366,11 +384,12 @@ def typed_batches(table: Table, schema: CompiledSchema, *, with_row: bool = True
                 count += batch.num_rows
                 yield batch
             if table.file is not None and count != table.file.rows:
-                raise _Fallback(f"{table.name}: {count} rows read in place for {table.file.rows} lines")
+                raise SourceError(f"{table.name} : {count} lignes lues sur {table.file.rows} ; relancez la validation.",
+                                  f"{table.name}: {count} rows read of {table.file.rows}; validate the file again.")
         finally:
             con.close()
 
-    return reader.schema, batches()
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
 
 
 def typed_arrow(table: Table, schema: CompiledSchema) -> pa.Table:
