@@ -5,19 +5,14 @@ census rows; 404 for releases that never were public."""
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-import yaml
 from casa_pipelines.gate import failed_rules
 from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import publish, table_resource_id
+from casa_pipelines.publish import publish
 from casa_pipelines.spec import load_spec
-from casa_pipelines.stage import table_prefix
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"
@@ -29,34 +24,22 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+@pytest.fixture()
+def released(tmp_path: Path, throwaway_slug: Any, dataset_file: Any) -> dict[str, Any]:
     """Release 1 published, 2 (suite failures) published with a waiver, 3 only validated."""
     url = os.environ["CASA_DATASTORE_URL"]
-    slug = f"test-report-{uuid.uuid4().hex[:6]}"
-    folder = tmp_path_factory.mktemp("datasets") / "datasets"
-    folder.mkdir()
-    data = yaml.safe_load((REPO / "datasets" / "population-2024.yaml").read_text(encoding="utf-8"))
-    data["slug"] = slug
-    (folder / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    spec = load_spec(folder / f"{slug}.yaml", root=REPO)
+    slug = throwaway_slug(url, "test-report")
+    spec = load_spec(dataset_file(tmp_path, slug), root=REPO)
     ingest(spec, EXAMPLES / "valid.csv", url)
     publish(spec, url)
     failed = ingest(spec, EXAMPLES / "invalid-suite.csv", url)
     rules = list(failed_rules(failed.report.to_dict()))
     publish(spec, url, waive=rules, reason="Écart connu, signalé au producteur.")
-    third = folder.parent / "v3.csv"
+    third = tmp_path / "v3.csv"
     third.write_text((EXAMPLES / "valid.csv").read_text(encoding="utf-8").replace(",3218036,", ",3218037,"),
                      encoding="utf-8")
     ingest(spec, third, url)
-    yield {"slug": slug, "rules": rules}
-    with psycopg.connect(url, autocommit=True) as conn:
-        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'casa_staging' "
-                                    "AND tablename LIKE %s", (table_prefix(slug) + "%",)).fetchall():
-            conn.execute(f'DROP TABLE casa_staging."{name}"')
-        conn.execute(f'DROP TABLE IF EXISTS public."{table_resource_id(slug)}"')
-        for table in ("publication", "waiver", "event", "release"):
-            conn.execute(f"DELETE FROM casa_staging.{table} WHERE dataset = %s", (slug,))
+    return {"slug": slug, "rules": rules}
 
 
 def test_a_valid_release_says_so(app: Any, released: dict[str, Any]) -> None:

@@ -9,13 +9,11 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from casa_pipelines.publish import table_resource_id
 
 REPO = Path(__file__).resolve().parents[3]
@@ -42,28 +40,23 @@ def ckan_action(action: str, **params: str) -> Any:
 
 @pytest.fixture(scope="module")
 def bootstrapped() -> None:
-    """The organizations and themes the dataset definitions name."""
-    done = subprocess.run([str(BIN / "ckan"), "-c", os.environ["CKAN_INI"], "casa", "bootstrap"],
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
+    """The organizations and themes the dataset definitions name, in a
+    catalogue brought back to every plugin's migrations: the CKAN suite,
+    which runs first, leaves it as its last test's plugins made it."""
+    for command in (("db", "upgrade"), ("casa", "bootstrap")):
+        done = subprocess.run([str(BIN / "ckan"), "-c", os.environ["CKAN_INI"], *command],
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
 
 
 @pytest.fixture()
-def env(tmp_path: Path, url: str, bootstrapped: None) -> Iterator[dict[str, str]]:
-    from test_publish import cleanup
-
-    slug = f"test-cli-{uuid.uuid4().hex[:6]}"
-    data = yaml.safe_load((REPO / "datasets" / "population-2024.yaml").read_text(encoding="utf-8"))
-    data["slug"] = slug
-    folder = tmp_path / "datasets"
-    folder.mkdir()
-    (folder / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+def env(tmp_path: Path, url: str, bootstrapped: None, throwaway_slug: Any, dataset_file: Any) -> dict[str, str]:
+    slug = throwaway_slug(url, "test-cli")
+    folder = dataset_file(tmp_path, slug).parent
     # The spec's relative paths resolve against the folder above datasets/.
     (tmp_path / "validation").symlink_to(REPO / "validation")
-    values = dict(os.environ, CASA_DATASETS_DIR=str(folder), CASA_DOWNLOADS_DIR=str(tmp_path / "downloads"),
-                  SLUG=slug, CASA_ACTOR="test-steward")
-    yield values
-    cleanup(url, slug)
+    return dict(os.environ, CASA_DATASETS_DIR=str(folder), CASA_DOWNLOADS_DIR=str(tmp_path / "downloads"),
+                SLUG=slug, CASA_ACTOR="test-steward")
 
 
 @pytest.fixture()

@@ -6,19 +6,23 @@ tests in test_cli_publish.py."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterator
+import json
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-import yaml
 from casa_pipelines.downloads import downloads_dir_for, read_manifest
 from casa_pipelines.errors import PublishError, SpecError
 from casa_pipelines.gate import GateClosed
 from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import build_prefix, publish, publish_due, release_downloads, table_resource_id
+from casa_pipelines.publish import (
+    build_prefix,
+    publish,
+    publish_due,
+    release_downloads,
+    table_resource_id,
+)
 from casa_pipelines.release import list_releases, waivers
 from casa_pipelines.release_diff import diff_releases
 from casa_pipelines.spec import DatasetSpec, load_spec
@@ -30,37 +34,22 @@ EXAMPLES = REPO / "validation" / "population-2024"
 SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale,population_municipale"
 
 
-def _write_spec(tmp_path: Path, slug: str, **public: Any) -> DatasetSpec:
-    data = yaml.safe_load((REPO / "datasets" / "population-2024.yaml").read_text(encoding="utf-8"))
-    data["slug"] = slug
-    data["public"].update(public)
-    folder = tmp_path / "datasets"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{slug}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return load_spec(path, root=REPO)
+@pytest.fixture()
+def make_spec(tmp_path: Path, dataset_file: Any) -> Any:
+    def make(slug: str, **public: Any) -> DatasetSpec:
+        return load_spec(dataset_file(tmp_path, slug, **public), root=REPO)
 
-
-def cleanup(url: str, slug: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'casa_staging' "
-                                    "AND tablename LIKE %s", (table_prefix(slug) + "%",)).fetchall():
-            conn.execute(f'DROP TABLE casa_staging."{name}"')
-        conn.execute(f'DROP TABLE IF EXISTS public."{table_resource_id(slug)}"')
-        for table in ("publication", "waiver", "event", "release"):
-            conn.execute(f"DELETE FROM casa_staging.{table} WHERE dataset = %s", (slug,))
+    return make
 
 
 @pytest.fixture()
-def slug(url: str) -> Iterator[str]:
-    name = f"test-pub-{uuid.uuid4().hex[:6]}"
-    yield name
-    cleanup(url, name)
+def slug(url: str, throwaway_slug: Any) -> str:
+    return throwaway_slug(url, "test-pub")
 
 
 @pytest.fixture()
-def spec(tmp_path: Path, slug: str) -> DatasetSpec:
-    return _write_spec(tmp_path, slug)
+def spec(make_spec: Any, slug: str) -> DatasetSpec:
+    return make_spec(slug)
 
 
 @pytest.fixture()
@@ -124,8 +113,8 @@ def test_publish_builds_the_public_table_hidden_from_nobody(spec: DatasetSpec, u
     assert {"csv", "xlsx", "json", "parquet", "datapackage"} <= set(manifest.formats())
 
 
-def test_public_subset_filter_and_redaction(tmp_path: Path, slug: str, url: str) -> None:
-    spec = _write_spec(tmp_path, slug, columns=["code", "niveau", "milieu", "population_legale"],
+def test_public_subset_filter_and_redaction(make_spec: Any, slug: str, url: str) -> None:
+    spec = make_spec(slug, columns=["code", "niveau", "milieu", "population_legale"],
                        filter={"niveau": ["arrondissement"]},
                        redactions=[{"column": "population_legale", "below": 130000}])
     ingest(spec, EXAMPLES / "valid.csv", url)
@@ -146,8 +135,8 @@ def test_public_subset_filter_and_redaction(tmp_path: Path, slug: str, url: str)
 def test_new_release_diff_and_rollback(spec: DatasetSpec, url: str, tmp_path: Path, downloads: Any) -> None:
     ingest(spec, EXAMPLES / "valid.csv", url)
     publish(spec, url, downloads=downloads)
-    second = edited(tmp_path, "v2.csv", ("06.141,province,Casablanca,total,3218036", "06.141,province,Casablanca,"
-                                         "total,3218100"), drop_code="06.141.01.01")
+    change = ("06.141,province,Casablanca,total,3218036", "06.141,province,Casablanca,total,3218100")
+    second = edited(tmp_path, "v2.csv", change, drop_code="06.141.01.01")
     assert ingest(spec, second, url).release.number == 2
     publish(spec, url, downloads=downloads)
     assert statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
@@ -187,7 +176,7 @@ def test_failed_release_needs_a_waiver_per_rule(spec: DatasetSpec, url: str) -> 
         publish(spec, url, waive=["suite:expect_column_values_to_be_between:menages"], reason="x")
     assert public_rows(url, spec.slug) == before  # nothing public changed
     with psycopg.connect(url) as conn:
-        rules = conn.execute(f"SELECT report FROM casa_staging.release WHERE dataset = %s AND number = 2",
+        rules = conn.execute("SELECT report FROM casa_staging.release WHERE dataset = %s AND number = 2",
                              (spec.slug,)).fetchone()[0]
     from casa_pipelines.gate import failed_rules
 
@@ -215,14 +204,14 @@ def test_embargo_schedules_then_publishes_when_due(spec: DatasetSpec, url: str) 
     assert statuses(url, spec.slug) == {1: "published"}
 
 
-def test_a_failed_build_changes_nothing_public(tmp_path: Path, slug: str, url: str) -> None:
-    good = _write_spec(tmp_path, slug)
+def test_a_failed_build_changes_nothing_public(tmp_path: Path, make_spec: Any, slug: str, url: str) -> None:
+    good = make_spec(slug)
     ingest(good, EXAMPLES / "valid.csv", url)
     publish(good, url)
     before = public_rows(url, slug)
     second = edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218001"))
     ingest(good, second, url)
-    broken = _write_spec(tmp_path, slug, columns=["code", "milieu", "no_such_column"])
+    broken = make_spec(slug, columns=["code", "milieu", "no_such_column"])
     with pytest.raises(SpecError, match="no_such_column"):
         publish(broken, url)
     assert public_rows(url, slug) == before
@@ -289,38 +278,31 @@ def test_unknown_release_is_a_clear_error(spec: DatasetSpec, url: str) -> None:
         publish(spec, url, number=1, rollback=True)
 
 
-def test_geojson_source_publishes_geometry(tmp_path: Path, url: str, downloads: Any) -> None:
+def test_geojson_source_publishes_geometry(tmp_path: Path, url: str, downloads: Any, throwaway_slug: Any,
+                                           dataset_file: Any) -> None:
     """A steward's GeoJSON register: the public table gets a PostGIS
     geometry (hidden from the datastore's column list, indexed) and the
     release a GeoJSON download; the row filter drops `administration`."""
-    slug = f"test-geo-{uuid.uuid4().hex[:6]}"
-    data = yaml.safe_load((REPO / "datasets" / "equipements-publics.yaml").read_text(encoding="utf-8"))
-    data["slug"] = slug
-    folder = tmp_path / "datasets"
-    folder.mkdir()
-    (folder / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    spec = load_spec(folder / f"{slug}.yaml", root=REPO)
+    slug = throwaway_slug(url, "test-geo")
+    spec = load_spec(dataset_file(tmp_path, slug, base="equipements-publics"), root=REPO)
     source = REPO / "validation" / "equipements-publics" / "valid.geojson"
-    try:
-        ingest(spec, source, url)
-        result = publish(spec, url, downloads=downloads)
-        table = table_resource_id(slug)
-        with psycopg.connect(url) as conn:
-            rows = conn.execute(f'SELECT id, categorie, GeometryType(_geom), ST_SRID(_geom), '
-                                "CASE WHEN GeometryType(_geom) = 'POINT' THEN ST_X(_geom) END, "
-                                "CASE WHEN GeometryType(_geom) = 'POINT' THEN ST_Y(_geom) END "
-                                f'FROM public."{table}" ORDER BY id').fetchall()
-            gist = conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexdef LIKE "
-                                "'%%gist (_geom)%%'", (table,)).fetchone()[0]
-        features = __import__("json").loads(source.read_text(encoding="utf-8"))["features"]
-        kept = [f for f in features if f["properties"]["categorie"] in spec.public.filter["categorie"]]
-        assert result.rows == len(kept) == len(rows) and gist == 1
-        by_id = {f["properties"]["id"]: f["geometry"] for f in kept}
-        for id_, _, kind, srid, x, y in rows:
-            assert (kind, srid) == (by_id[id_]["type"].upper(), 4326)
-            if kind == "POINT":
-                assert (x, y) == pytest.approx(tuple(by_id[id_]["coordinates"]))
-        manifest = read_manifest(downloads_dir_for(downloads.root, slug, 1))
-        assert manifest is not None and "geojson" in manifest.formats()
-    finally:
-        cleanup(url, slug)
+    ingest(spec, source, url)
+    result = publish(spec, url, downloads=downloads)
+    table = table_resource_id(slug)
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(f'SELECT id, categorie, GeometryType(_geom), ST_SRID(_geom), '
+                            "CASE WHEN GeometryType(_geom) = 'POINT' THEN ST_X(_geom) END, "
+                            "CASE WHEN GeometryType(_geom) = 'POINT' THEN ST_Y(_geom) END "
+                            f'FROM public."{table}" ORDER BY id').fetchall()
+        gist = conn.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexdef LIKE "
+                            "'%%gist (_geom)%%'", (table,)).fetchone()[0]
+    features = json.loads(source.read_text(encoding="utf-8"))["features"]
+    kept = [f for f in features if f["properties"]["categorie"] in spec.public.filter["categorie"]]
+    assert result.rows == len(kept) == len(rows) and gist == 1
+    by_id = {f["properties"]["id"]: f["geometry"] for f in kept}
+    for id_, _, kind, srid, x, y in rows:
+        assert (kind, srid) == (by_id[id_]["type"].upper(), 4326)
+        if kind == "POINT":
+            assert (x, y) == pytest.approx(tuple(by_id[id_]["coordinates"]))
+    manifest = read_manifest(downloads_dir_for(downloads.root, slug, 1))
+    assert manifest is not None and "geojson" in manifest.formats()
