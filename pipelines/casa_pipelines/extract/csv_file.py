@@ -120,7 +120,8 @@ def scan(path: Path, declared_encoding: str | None, declared_delimiter: str | No
             if len(header) < 2:
                 return None  # one-column files and unknown delimiters: the in-memory path explains
             stray, cell_start = _STRAY_QUOTE[delimiter], _CELL_START_QUOTES[delimiter]
-        n_lf, n_cr = chunk.count(b"\n"), chunk.count(b"\r")
+        n_lf = chunk.count(b"\n")
+        n_cr = chunk.count(b"\r") if crlf or b"\r" in chunk else 0
         if (n_cr != n_lf or chunk.count(b"\r\n") != n_lf) if crlf else n_cr:
             return None  # one line terminator throughout, and no carriage return in a cell
         for start in range(0, len(chunk) - WINDOW + 1, WINDOW):

@@ -309,9 +309,11 @@ def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk:
         on = " AND ".join(f"c.v{p} IS NOT DISTINCT FROM d.v{p}" for p in pk)
         shown = " || ' | ' || ".join(
             f"coalesce(c.c{p}, {'c.v' + str(p) if fields[p - 1].type in ('string', 'any') else 'NULL'}, '')" for p in pk)
-        dup = con.execute(f"SELECT c._r, {shown} FROM {rows} c JOIN (SELECT {keys}, min(_r) AS first "
-                          f"FROM {rows} WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} "
-                          f"HAVING count(*) > 1) d ON {on} WHERE c._r > d.first").fetchall()
+        con.execute(f"CREATE TEMP TABLE repeated AS SELECT {keys}, min(_r) AS first FROM {rows} "
+                    f"WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} HAVING count(*) > 1")
+        dup = con.execute(f"SELECT c._r, {shown} FROM {rows} c JOIN repeated d ON {on} "
+                          "WHERE c._r > d.first").fetchall() if con.execute(
+            "SELECT count(*) FROM repeated").fetchone()[0] else []
         out += [Issue("primary-key", r, None, None, value, "duplicate") for r, value in dup]
     return out
 

@@ -86,6 +86,8 @@ class CompiledField:
         # CASE, not OR: DuckDB evaluates every operand of OR in a projection,
         # while a CASE branch only runs on the rows that reach it.
         f = self.on(column)
+        if f.fast is None and f.valid_sql == "TRUE":
+            return "TRUE"  # text: every cell is of the type
         if f.fast is None:
             return f"(CASE WHEN {blank} OR {value} IS NOT NULL THEN TRUE ELSE {f.valid_sql} END)"
         return (f"(CASE WHEN {blank} OR {value} IS NOT NULL THEN TRUE WHEN {fast or f.fast[0]} THEN FALSE "
