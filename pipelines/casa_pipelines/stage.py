@@ -104,8 +104,11 @@ def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema,
     name = f"{table_prefix(slug)}__load_{uuid.uuid4().hex[:8]}"
     ident = sql.Identifier(STAGING, name)
     by_name = {f.name: f for f in schema.fields}
+    # Besides the schema's fields: the GeoJSON geometry of each row, as text
+    # (publish turns it into PostGIS geometry).
+    extra = {GEOMETRY: "text"}
     columns = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_PG_TYPES[by_name[c].type] if c in by_name
-                                                                  else "bigint"))
+                                                                  else extra.get(c, "bigint")))
                for c in typed.schema.names]
     try:
         conn.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(ident, sql.SQL(", ").join(columns)))
