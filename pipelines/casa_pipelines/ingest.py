@@ -11,7 +11,7 @@ only a recorded waiver per failed rule lets ``casa publish`` take it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +30,11 @@ from casa_pipelines.release import (
     find_by_hash,
     record,
 )
+from casa_pipelines.search_text import SEARCH, search_column, searchable
 from casa_pipelines.spec import DatasetSpec
 from casa_pipelines.stage import GEOMETRY, STAGING, stage
 from casa_pipelines.validate import load_schema, validate
-from casa_pipelines.validate.engine import compile_schema, typed_arrow
+from casa_pipelines.validate.engine import compile_schema, typed_arrow, typed_reader
 from casa_pipelines.validate.referential_check import ReferentialLookup
 from casa_pipelines.validate.report import Report
 from casa_pipelines.validate.suite import read_suite, run_suite_on_postgres
@@ -48,6 +49,19 @@ class IngestResult:
     @property
     def valid(self) -> bool:
         return self.release.status != "failed"
+
+
+def _with_search(reader: pa.RecordBatchReader, words: list[str]) -> pa.RecordBatchReader:
+    schema = reader.schema.append(pa.field(SEARCH, pa.string()))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for batch in reader:
+            column = search_column(pa.Table.from_batches([batch]), words)
+            if isinstance(column, pa.ChunkedArray):
+                column = column.combine_chunks()
+            yield pa.RecordBatch.from_arrays([*batch.columns, column], schema=schema)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
 # The steps of an ingest, in order, as reported to ``progress``.
@@ -65,9 +79,18 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
     if any(issue.type not in WAIVABLE for issue in report.issues):
         raise ValidationFailed(report)
     schema = compile_schema(load_schema(spec.schema_path))
-    typed = typed_arrow(table, schema).drop_columns(["_row"])
+    # The words of the searchable public columns, folded once here (vectorised)
+    # rather than row by row in SQL at each publication.
+    texts = [f.name for f in schema.fields if f.type == "string"]
+    words = searchable(spec.public.columns, spec.public.search, texts, schema.primary_key)
+    typed: pa.Table | pa.RecordBatchReader
     if table.geometries is not None:  # a GeoJSON source: keep each row's geometry
+        typed = typed_arrow(table, schema).drop_columns(["_row"])
         typed = typed.append_column(GEOMETRY, pa.array(table.geometries, pa.string()))
+        if words:
+            typed = typed.append_column(SEARCH, search_column(typed, words))
+    else:  # streamed to COPY batch by batch: the typed rows are never all in memory
+        typed = _with_search(typed_reader(table, schema), words) if words else typed_reader(table, schema)
     try:
         conn = psycopg.connect(url)
     except psycopg.OperationalError as exc:

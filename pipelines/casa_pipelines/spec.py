@@ -58,6 +58,9 @@ class PublicSpec:
     columns: list[str]
     filter: dict[str, list[str]] = field(default_factory=dict)  # column -> kept values
     redactions: list[Redaction] = field(default_factory=list)
+    # Columns whose words go into the search column; None: every public text
+    # column outside the primary key (identifiers are found by filters).
+    search: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def _referentials(r: _Reader, raw: Any) -> ReferentialSpec | None:
 
 def _public(r: _Reader, raw: Any) -> PublicSpec:
     data = r.mapping(raw, "public")
-    r.unknown(data, {"columns", "filter", "redactions"}, "public")
+    r.unknown(data, {"columns", "filter", "redactions", "search"}, "public")
     columns = r.get(data, "columns", "public", list)
     if not all(isinstance(c, str) for c in columns):
         raise r.fail("public.columns", "doit être une liste de noms de colonnes", "must be a list of column names")
@@ -232,7 +235,11 @@ def _public(r: _Reader, raw: Any) -> PublicSpec:
         r.unknown(item, {"column", "below"}, f"public.redactions[{i}]")
         redactions.append(Redaction(r.get(item, "column", f"public.redactions[{i}]", str),
                                     r.get(item, "below", f"public.redactions[{i}]", float)))
-    return PublicSpec(columns, {k: [str(v) for v in vs] for k, vs in flt.items()}, redactions)
+    search = r.get(data, "search", "public", list, required=False)
+    if search is not None and not all(isinstance(c, str) and c in columns for c in search):
+        raise r.fail("public.search", "doit lister des colonnes de `public.columns`",
+                     "must list columns of `public.columns`")
+    return PublicSpec(columns, {k: [str(v) for v in vs] for k, vs in flt.items()}, redactions, search)
 
 
 def _ckan(r: _Reader, raw: Any) -> CkanSpec:

@@ -106,7 +106,7 @@ def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema,
     by_name = {f.name: f for f in schema.fields}
     # Besides the schema's fields: the GeoJSON geometry of each row, as text
     # (publish turns it into PostGIS geometry).
-    extra = {GEOMETRY: "text"}
+    extra = {GEOMETRY: "text", "_search": "text"}  # and the folded words to search (search_text.py)
     columns = [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_PG_TYPES[by_name[c].type] if c in by_name
                                                                   else extra.get(c, "bigint")))
                for c in typed.schema.names]
