@@ -37,7 +37,7 @@ from casa_pipelines.errors import PublishError
 from casa_pipelines.stage import STAGING, Staged, table_prefix
 
 MIGRATIONS = Path(__file__).resolve().parent / "release_migrations"
-HEAD = "0002"
+HEAD = "0001"
 # Release statuses, and the ones whose downloads are public.
 STATUSES = ("failed", "validated", "scheduled", "published", "withdrawn")
 ONCE_PUBLIC = ("published", "withdrawn")
