@@ -8,7 +8,7 @@ from ckan.tests import helpers
 
 pytestmark = [
     pytest.mark.ckan_config(
-        "ckan.plugins", "casa casa_search scheming_datasets datastore"
+        "ckan.plugins", "datastore casa casa_search scheming_datasets"
     ),
     pytest.mark.ckan_config(
         "scheming.dataset_schemas", "ckanext.casa:schemas/dataset.yaml"

@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = [
     pytest.mark.ckan_config(
-        "ckan.plugins", "casa casa_search scheming_datasets datastore"
+        "ckan.plugins", "datastore casa casa_search scheming_datasets"
     ),
     pytest.mark.ckan_config(
         "scheming.dataset_schemas", "ckanext.casa:schemas/dataset.yaml"
