@@ -319,7 +319,7 @@ def _say_published(result: Any, lang: str) -> None:
         return
     verb = {"published": ("publiée", "published"),
             "rolled-back": ("republiée (retour arrière)", "republished (rollback)")}[result.action]
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in t.items())
+    timing = ", ".join(f"{k} {t[k]:.1f} s" for k in ("build", "swap", "downloads", "catalogue") if k in t)
     click.echo(f"Release {r.number} of {r.dataset} {verb[1]}: {result.rows} public rows ({timing})." if lang == "en"
                else f"Version {r.number} de {r.dataset} {verb[0]} : {result.rows} lignes publiques ({timing}).")
 
