@@ -222,6 +222,18 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         raise PublishError(f"Table de préparation de la version {release.number} introuvable "
                            f"({STAGING}.{release.staged_table}).",
                            f"Staged table of release {release.number} not found.")
+    # Staged tables are UNLOGGED (DESIGN.md): a PostgreSQL crash empties them.
+    # Never publish such a table as if it were the release.
+    staged_rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
+        sql.Identifier(STAGING, release.staged_table))).fetchone()[0]  # type: ignore[index]
+    if staged_rows != release.rows:
+        conn.rollback()
+        raise PublishError(
+            f"La table de préparation de la version {release.number} a {staged_rows} lignes au lieu de "
+            f"{release.rows} (vidée par un arrêt brutal de PostgreSQL ?) : rechargez son fichier avec "
+            "`casa ingest`, rien de public n'a changé.",
+            f"The staged table of release {release.number} has {staged_rows} rows instead of {release.rows} "
+            "(emptied by a PostgreSQL crash?): load its file again with `casa ingest`; nothing public changed.")
     pub = spec.public
     missing = [c for c in [*pub.columns, *pub.filter, *(r.column for r in pub.redactions)] if c not in staged]
     if missing:

@@ -306,3 +306,19 @@ def test_geojson_source_publishes_geometry(tmp_path: Path, url: str, downloads: 
             assert (x, y) == pytest.approx(tuple(by_id[id_]["coordinates"]))
     manifest = read_manifest(downloads_dir_for(downloads.root, slug, 1))
     assert manifest is not None and "geojson" in manifest.formats()
+
+
+def test_a_staged_table_emptied_by_a_crash_is_never_published(spec: DatasetSpec, url: str,
+                                                              tmp_path: Path) -> None:
+    """Staged tables are UNLOGGED: after a PostgreSQL crash they come back
+    empty. Rolling back to such a release must refuse, not publish nothing."""
+    first = ingest(spec, EXAMPLES / "valid.csv", url).release
+    publish(spec, url)
+    ingest(spec, edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218009")), url)
+    publish(spec, url)
+    before = public_rows(url, spec.slug)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
+    with pytest.raises(PublishError, match="au lieu de 30"):
+        publish(spec, url, number=1, rollback=True)
+    assert public_rows(url, spec.slug) == before and statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
