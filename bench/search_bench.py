@@ -32,7 +32,16 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "search.json"
+# BENCH_VOCAB=zipf: an additional scenario, reported apart (search-zipf.json).
+# The default vocabulary (49 French and 40 Arabic words drawn uniformly)
+# makes every word frequent: one French word is in about 14% of the
+# datasets, "population" (also in a group's name) in 36%. With zipf, words
+# come from 2,000-word vocabularies (the same words first, then generated
+# ones) with Zipf's law (weight 1/rank), for the datasets and for the
+# queries alike: most asked words are rare, the most common still very
+# common.
+VOCAB = os.environ.get("BENCH_VOCAB", "uniform")
+RESULTS = ROOT / "bench" / "results" / ("search.json" if VOCAB == "uniform" else f"search-{VOCAB}.json")
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
 REQUESTS_PER_KIND = int(os.environ.get("BENCH_REQUESTS", "200"))
 CLIENTS = 4
@@ -71,6 +80,35 @@ GROUPS = [
 ]
 
 
+def _generated(letters: list[str], count: int, seed: int) -> list[str]:
+    """``count`` distinct pseudo-words of 2 to 4 syllables."""
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < count:
+        words["".join(rng.choice(letters) for _ in range(rng.randint(2, 4)))] = None
+    return list(words)
+
+
+_FR_SYLLABLES = [c + v for c in "bcdfglmnprstv" for v in ("a", "e", "i", "o", "u", "ou", "é")]
+_AR_SYLLABLES = [c + v for c in "بتجدرسطعفقكلمنهو" for v in ("ا", "و", "ي", "")]
+ZIPF = {
+    "fr": FR_WORDS + [w for w in _generated(_FR_SYLLABLES, 2100, 1) if w not in FR_WORDS][: 2000 - len(FR_WORDS)],
+    "ar": AR_WORDS + [w for w in _generated(_AR_SYLLABLES, 2100, 2) if w not in AR_WORDS][: 2000 - len(AR_WORDS)],
+}
+_ZIPF_WEIGHTS = {lang: [1 / rank for rank in range(1, len(v) + 1)] for lang, v in ZIPF.items()}
+
+
+def words(rng: random.Random, lang: str, count: int) -> list[str]:
+    """``count`` distinct words: uniform over the small vocabulary (the
+    reference scenario) or by Zipf's law over the large one."""
+    if VOCAB == "uniform":
+        return rng.sample(FR_WORDS if lang == "fr" else AR_WORDS, count)
+    chosen: dict[str, None] = {}
+    while len(chosen) < count:
+        chosen[rng.choices(ZIPF[lang], weights=_ZIPF_WEIGHTS[lang])[0]] = None
+    return list(chosen)
+
+
 def log(message: str) -> None:
     print(f"[bench-search] {message}", flush=True)
 
@@ -106,10 +144,10 @@ def ensure_orgs_and_groups() -> dict[str, str]:
 def make_dataset(rng: random.Random, index: int, org_ids: dict[str, str]) -> dict:
     org = rng.choice(ORGS)
     place = rng.choice(PLACES)
-    fr = rng.sample(FR_WORDS, 4)
-    ar = rng.sample(AR_WORDS, 3)
+    fr = words(rng, "fr", 4)
+    ar = words(rng, "ar", 3)
     when = dt.datetime(2018, 1, 1) + dt.timedelta(minutes=rng.randrange(4_000_000))
-    tags = [{"name": t} for t in rng.sample(FR_WORDS, 3)]
+    tags = [{"name": t} for t in words(rng, "fr", 3)]
     resources = [
         {"name": f"{fr[0]} {place} {year}", "description": " ".join(ar), "format": rng.choice(FORMATS),
          "url": f"https://data.example.invalid/{index}/{year}"}
@@ -195,12 +233,18 @@ def bulk_load(count: int, start: int, org_ids: dict[str, str]) -> float:
     return time.perf_counter() - began
 
 
+def _one(rng: random.Random, lang: str) -> str:
+    if VOCAB == "uniform":  # as the reference scenario always drew it
+        return rng.choice(FR_WORDS if lang == "fr" else AR_WORDS)
+    return words(rng, lang, 1)[0]
+
+
 def queries(rng: random.Random) -> dict[str, list[dict]]:
     facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
     return {
-        "french_text": [{"q": " ".join(rng.sample(FR_WORDS, 2)).replace("é", "e")} for _ in range(50)],
-        "arabic_text": [{"q": rng.choice(AR_WORDS).replace("أ", "ا")} for _ in range(50)],
-        "facets": [{"q": rng.choice(["", rng.choice(FR_WORDS)]), "facet.field": facets, "facet.limit": 50}
+        "french_text": [{"q": " ".join(words(rng, "fr", 2)).replace("é", "e")} for _ in range(50)],
+        "arabic_text": [{"q": _one(rng, "ar").replace("أ", "ا")} for _ in range(50)],
+        "facets": [{"q": rng.choice(["", _one(rng, "fr")]), "facet.field": facets, "facet.limit": 50}
                    for _ in range(50)],
         "fq_organization": [{"fq": f"organization:{rng.choice(ORGS)}"} for _ in range(50)],
         "sort_modified": [{"sort": "metadata_modified desc", "start": rng.randrange(0, 200)} for _ in range(50)],
@@ -277,7 +321,8 @@ def serve(ini: str) -> subprocess.Popen:
 def main() -> None:
     ini = os.environ["CKAN_INI"]
     app = load_ckan(ini)
-    results: dict = {"clients": CLIENTS, "requests_per_kind": REQUESTS_PER_KIND, "sizes": {}}
+    results: dict = {"clients": CLIENTS, "requests_per_kind": REQUESTS_PER_KIND, "vocabulary": VOCAB,
+                     "sizes": {}}
     with app._wsgi_app.test_request_context():
         import sqlalchemy as sa
         from ckan import model
