@@ -58,7 +58,8 @@ from casa_pipelines.spec import DatasetSpec
 from casa_pipelines.stage import STAGING
 
 PUBLIC = "public"  # CKAN's datastore tables live in the public schema
-MAINTENANCE_WORK_MEM = "512MB"  # for the index builds of one publication
+MAINTENANCE_WORK_MEM = "512MB"  # for each index build of a publication
+INDEX_WORKERS = 3  # index builds at the same time
 _NAMESPACE = uuid.UUID("6f1d8a52-3c0e-4d55-9f7e-0c2a1b3c4d5e")
 
 
@@ -281,17 +282,16 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         conn.execute(statement)
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
 
+    indexes = [("index_id", sql.SQL("CREATE UNIQUE INDEX {} ON {} (_id)").format(
+        sql.Identifier(f"{build}_pkey"), ident)),
+        ("index_text", sql.SQL("CREATE INDEX ON {} USING gin (_full_text)").format(ident))]
+    if geometry is not None:
+        indexes.append(("index_geometry", sql.SQL("CREATE INDEX ON {} USING gist (_geom)").format(ident)))
+    if key and all(c in pub.columns for c in key):
+        indexes.append(("index_key", sql.SQL("CREATE UNIQUE INDEX ON {} ({})").format(
+            ident, sql.SQL(", ").join(sql.Identifier(c) for c in key))))
     try:
-        # Index builds sort in memory rather than in many small runs on disk.
-        conn.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
         timed("table", statement)
-        timed("index_id", sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (_id)").format(ident))
-        timed("index_text", sql.SQL("CREATE INDEX ON {} USING gin (_full_text)").format(ident))
-        if geometry is not None:
-            timed("index_geometry", sql.SQL("CREATE INDEX ON {} USING gist (_geom)").format(ident))
-        if key and all(c in pub.columns for c in key):
-            timed("index_key", sql.SQL("CREATE UNIQUE INDEX ON {} ({})").format(
-                ident, sql.SQL(", ").join(sql.Identifier(c) for c in key)))
         info = _field_info(spec)
         for column in pub.columns:
             if column in info:
@@ -300,13 +300,25 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
                     ident, sql.Identifier(column), sql.Literal(comment)))
         conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(
             ident, sql.Literal(f"casa:{spec.slug}:{release.number}")))
+        # Committed under a name CKAN does not know, so that the indexes can
+        # be built side by side on connections of their own.
+        conn.commit()
+        t0 = time.perf_counter()
+        _build_indexes(conn, indexes, timings)
+        timings["indexes"] = time.perf_counter() - t0
+        conn.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY USING INDEX {}").format(
+            ident, sql.Identifier(f"{build}_pkey")))
         timed("analyze", sql.SQL("ANALYZE {}").format(ident))
         rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident)).fetchone()[0]  # type: ignore[index]
         conn.commit()
-    except psycopg.Error as exc:
+    except BaseException as exc:
         conn.rollback()
-        raise PublishError(f"Construction de la table publique impossible : {exc.diag.message_primary or exc}",
-                           f"Cannot build the public table: {exc.diag.message_primary or exc}") from None
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(ident))
+        conn.commit()
+        if isinstance(exc, psycopg.Error):
+            raise PublishError(f"Construction de la table publique impossible : {exc.diag.message_primary or exc}",
+                               f"Cannot build the public table: {exc.diag.message_primary or exc}") from None
+        raise
     return build, rows
 
 
@@ -326,6 +338,29 @@ def drop_stale_builds(conn: psycopg.Connection, slug: str) -> list[str]:
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, name)))
     conn.commit()
     return names
+
+
+def _build_indexes(conn: psycopg.Connection, indexes: list[tuple[str, sql.Composable]],
+                   timings: dict[str, float]) -> None:
+    """CREATE INDEX statements at the same time, one connection each: each
+    build uses one core, and they only share a lock that lets them all run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    params = conn.info.get_parameters()
+    params["password"] = conn.info.password or ""
+
+    def run(item: tuple[str, sql.Composable]) -> None:
+        name, statement = item
+        with psycopg.connect(**params, autocommit=True) as own:
+            # Index builds sort in memory rather than in many small runs on disk.
+            own.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+            t0 = time.perf_counter()
+            own.execute(statement)
+            timings[name] = time.perf_counter() - t0
+
+    with ThreadPoolExecutor(max_workers=INDEX_WORKERS) as pool:
+        for future in [pool.submit(run, item) for item in indexes]:
+            future.result()  # the first failure, if any, is raised here
 
 
 def _geometry_expression(staged: dict[str, str]) -> sql.Composable | None:
