@@ -39,6 +39,8 @@ from casa_pipelines.validate.referential_check import ReferentialLookup
 from casa_pipelines.validate.report import Report
 from casa_pipelines.validate.suite import read_suite, run_suite_on_postgres
 
+ROW_ID = "_id"  # position of the row in the file, staged with it
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -51,15 +53,23 @@ class IngestResult:
         return self.release.status != "failed"
 
 
-def _with_search(reader: pa.RecordBatchReader, words: list[str]) -> pa.RecordBatchReader:
-    schema = reader.schema.append(pa.field(SEARCH, pa.string()))
+def _with_id_and_search(reader: pa.RecordBatchReader, words: list[str]) -> pa.RecordBatchReader:
+    """Each row's position (``_id``, 1..n: the published table's id, given
+    here so that building it needs no window function and can run in
+    parallel) and, when the dataset has searchable columns, its words."""
+    schema = reader.schema.append(pa.field(ROW_ID, pa.int64()))
+    if words:
+        schema = schema.append(pa.field(SEARCH, pa.string()))
 
     def batches() -> Iterator[pa.RecordBatch]:
+        start = 1
         for batch in reader:
-            column = search_column(pa.Table.from_batches([batch]), words)
-            if isinstance(column, pa.ChunkedArray):
-                column = column.combine_chunks()
-            yield pa.RecordBatch.from_arrays([*batch.columns, column], schema=schema)
+            columns = [*batch.columns, pa.array(range(start, start + batch.num_rows), pa.int64())]
+            start += batch.num_rows
+            if words:
+                column = search_column(pa.Table.from_batches([batch]), words)
+                columns.append(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column)
+            yield pa.RecordBatch.from_arrays(columns, schema=schema)
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 
@@ -87,10 +97,11 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
     if table.geometries is not None:  # a GeoJSON source: keep each row's geometry
         typed = typed_arrow(table, schema).drop_columns(["_row"])
         typed = typed.append_column(GEOMETRY, pa.array(table.geometries, pa.string()))
+        typed = typed.append_column(ROW_ID, pa.array(range(1, typed.num_rows + 1), pa.int64()))
         if words:
             typed = typed.append_column(SEARCH, search_column(typed, words))
     else:  # streamed to COPY batch by batch: the typed rows are never all in memory
-        typed = _with_search(typed_reader(table, schema), words) if words else typed_reader(table, schema)
+        typed = _with_id_and_search(typed_reader(table, schema), words)
     try:
         conn = psycopg.connect(url)
     except psycopg.OperationalError as exc:

@@ -243,7 +243,10 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
                         f"{spec.path}: `public` names column '{missing[0]}', which release {release.number} "
                         "does not have.")
     redact = {r.column: r.below for r in pub.redactions}
-    select: list[sql.Composable] = [sql.SQL("(row_number() OVER ())::integer AS _id")]
+    # Rows staged with their position take it as _id (no window function, so
+    # the build can run in parallel); older releases number them here.
+    select: list[sql.Composable] = [sql.SQL("_id::integer AS _id" if "_id" in staged
+                                            else "(row_number() OVER ())::integer AS _id")]
     for column in pub.columns:
         ident = sql.Identifier(column)
         if column in redact:
@@ -291,6 +294,9 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         indexes.append(("index_key", sql.SQL("CREATE UNIQUE INDEX ON {} ({})").format(
             ident, sql.SQL(", ").join(sql.Identifier(c) for c in key))))
     try:
+        # The build's projection (casts, geometry) is spread over parallel workers.
+        conn.execute("SET LOCAL parallel_setup_cost = 0")
+        conn.execute("SET LOCAL parallel_tuple_cost = 0")
         timed("table", statement)
         info = _field_info(spec)
         for column in pub.columns:
