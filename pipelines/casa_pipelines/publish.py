@@ -51,6 +51,7 @@ from casa_pipelines.release import (
     latest,
     log_event,
     report_of,
+    staged_columns,
     waivers,
 )
 from casa_pipelines.search_text import SEARCH, searchable
@@ -194,14 +195,6 @@ def _gate(conn: psycopg.Connection, slug: str, release: Release, asked: list[str
         log_event(conn, slug, release.number, "waive", {"rule": rule, "reason": reason})
 
 
-def _staged_columns(conn: psycopg.Connection, table: str) -> dict[str, str]:
-    rows = conn.execute(
-        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
-        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-        (f'{STAGING}."{table}"',)).fetchall()
-    return {name: kind for name, kind in rows}
-
-
 def _field_info(spec: DatasetSpec) -> dict[str, dict[str, str]]:
     """CKAN data dictionary entries from the Table Schema's titles and descriptions."""
     from casa_pipelines.validate import load_schema
@@ -218,7 +211,7 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
                        timings: dict[str, float] | None = None) -> tuple[str, int]:
     """Build the public subset of ``release`` in a new table of the public
     schema, not yet known to CKAN; return its name and row count."""
-    staged = _staged_columns(conn, release.staged_table)
+    staged = staged_columns(conn, release.staged_table)
     if not staged:
         raise PublishError(f"Table de préparation de la version {release.number} introuvable "
                            f"({STAGING}.{release.staged_table}).",

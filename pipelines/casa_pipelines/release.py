@@ -203,6 +203,15 @@ def waivers(conn: psycopg.Connection, slug: str, number: int) -> dict[str, str]:
     return {r[0]: r[1] for r in rows}
 
 
+def staged_columns(conn: psycopg.Connection, table: str) -> dict[str, str]:
+    """Column name -> SQL type of a staged table, in table order."""
+    rows = conn.execute(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        (f'{STAGING}."{table}"',)).fetchall()
+    return {name: kind for name, kind in rows}
+
+
 def list_releases(conn: psycopg.Connection, slug: str) -> list[Release]:
     if conn.execute("SELECT to_regclass(%s)", (f"{STAGING}.release",)).fetchone() == (None,):
         return []

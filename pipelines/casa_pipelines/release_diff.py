@@ -16,7 +16,7 @@ import psycopg
 from psycopg import sql
 
 from casa_pipelines.errors import PublishError
-from casa_pipelines.release import Release, get
+from casa_pipelines.release import Release, get, staged_columns
 from casa_pipelines.stage import STAGING
 
 SAMPLE = 5
@@ -42,9 +42,7 @@ class ReleaseDiff:
 
 
 def _columns(conn: psycopg.Connection, table: str) -> list[str]:
-    rows = conn.execute("SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-                        "AND NOT attisdropped ORDER BY attnum", (f'{STAGING}."{table}"',)).fetchall()
-    return [r[0] for r in rows if not r[0].startswith("_")]
+    return [c for c in staged_columns(conn, table) if not c.startswith("_")]
 
 
 def _release(conn: psycopg.Connection, slug: str, number: int) -> Release:

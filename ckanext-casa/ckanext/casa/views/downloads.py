@@ -51,7 +51,8 @@ def downloads_root() -> Path | None:
 
 
 @functools.lru_cache(maxsize=4)
-def _engine(url: str) -> sa.Engine:
+def staging_engine(url: str) -> sa.Engine:
+    """The datastore write URL's engine: what reads casa_staging for the views."""
     return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=3)
 
 
@@ -62,7 +63,7 @@ def release_is_public(slug: str, number: int) -> bool:
     if not url:
         return False
     try:
-        with _engine(url).connect() as conn:
+        with staging_engine(url).connect() as conn:
             if conn.execute(sa.text("SELECT to_regclass('casa_staging.release')")).scalar() is None:
                 return False
             status = conn.execute(

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Blueprint
 
 from ckanext.casa.logic.referential_db import rows
-from ckanext.casa.views.downloads import NOT_FOUND, SERVABLE, SLUG, _engine
+from ckanext.casa.views.downloads import NOT_FOUND, SERVABLE, SLUG, staging_engine
 
 casa_reports = Blueprint("casa_reports", __name__)
 LIMIT = 500  # issues shown on the page; the JSON has them all
@@ -59,7 +59,7 @@ def _release(slug: str, number: int) -> dict[str, Any] | None:
     if not SLUG.match(slug) or not url:
         return None
     try:
-        with _engine(url).connect() as conn:
+        with staging_engine(url).connect() as conn:
             found = rows(conn, "SELECT dataset, number, sha256, rows, status, report, first_published_at "
                                "FROM casa_staging.release WHERE dataset = :d AND number = :n", d=slug, n=number)
             if not found or found[0]["status"] not in SERVABLE:
