@@ -26,8 +26,6 @@ its staged table is kept, so nothing is re-read or re-validated.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -39,7 +37,8 @@ import psycopg
 from psycopg import sql
 
 from casa_pipelines import gate
-from casa_pipelines.errors import PublishError, SpecError
+from casa_pipelines.errors import PublishError
+from casa_pipelines.public_table import PUBLIC, build_public_table, drop_stale_builds
 from casa_pipelines.release import (
     ONCE_PUBLIC,
     Release,
@@ -51,16 +50,11 @@ from casa_pipelines.release import (
     latest,
     log_event,
     report_of,
-    staged_columns,
     waivers,
 )
-from casa_pipelines.search_text import SEARCH, searchable
 from casa_pipelines.spec import DatasetSpec
 from casa_pipelines.stage import STAGING
 
-PUBLIC = "public"  # CKAN's datastore tables live in the public schema
-MAINTENANCE_WORK_MEM = "512MB"  # for each index build of a publication
-INDEX_WORKERS = 3  # index builds at the same time
 _NAMESPACE = uuid.UUID("6f1d8a52-3c0e-4d55-9f7e-0c2a1b3c4d5e")
 
 
@@ -193,191 +187,6 @@ def _gate(conn: psycopg.Connection, slug: str, release: Release, asked: list[str
                      "DO UPDATE SET reason = excluded.reason, actor = excluded.actor, created_at = now()",
                      (slug, release.number, rule, reason, actor()))
         log_event(conn, slug, release.number, "waive", {"rule": rule, "reason": reason})
-
-
-def _field_info(spec: DatasetSpec) -> dict[str, dict[str, str]]:
-    """CKAN data dictionary entries from the Table Schema's titles and descriptions."""
-    from casa_pipelines.validate import load_schema
-
-    out = {}
-    for f in load_schema(spec.schema_path).get("fields", []):
-        info = {k: v for k, v in (("label", f.get("title")), ("notes", f.get("description"))) if v}
-        if info:
-            out[f["name"]] = info
-    return out
-
-
-def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Release,
-                       timings: dict[str, float] | None = None) -> tuple[str, int]:
-    """Build the public subset of ``release`` in a new table of the public
-    schema, not yet known to CKAN; return its name and row count."""
-    staged = staged_columns(conn, release.staged_table)
-    if not staged:
-        raise PublishError(f"Table de préparation de la version {release.number} introuvable "
-                           f"({STAGING}.{release.staged_table}).",
-                           f"Staged table of release {release.number} not found.")
-    # Staged tables are UNLOGGED (DESIGN.md): a PostgreSQL crash empties them.
-    # Never publish such a table as if it were the release.
-    staged_rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-        sql.Identifier(STAGING, release.staged_table))).fetchone()[0]  # type: ignore[index]
-    if staged_rows != release.rows:
-        conn.rollback()
-        raise PublishError(
-            f"La table de préparation de la version {release.number} a {staged_rows} lignes au lieu de "
-            f"{release.rows} (vidée par un arrêt brutal de PostgreSQL ?) : rechargez son fichier avec "
-            "`casa ingest`, rien de public n'a changé.",
-            f"The staged table of release {release.number} has {staged_rows} rows instead of {release.rows} "
-            "(emptied by a PostgreSQL crash?): load its file again with `casa ingest`; nothing public changed.")
-    pub = spec.public
-    missing = [c for c in [*pub.columns, *pub.filter, *(r.column for r in pub.redactions)] if c not in staged]
-    if missing:
-        raise SpecError(f"{spec.path} : `public` cite la colonne « {missing[0]} », absente de la version "
-                        f"{release.number} (colonnes : {', '.join(c for c in staged if not c.startswith('_'))}).",
-                        f"{spec.path}: `public` names column '{missing[0]}', which release {release.number} "
-                        "does not have.")
-    redact = {r.column: r.below for r in pub.redactions}
-    # Rows staged with their position take it as _id (no window function, so
-    # the build can run in parallel); older releases number them here.
-    select: list[sql.Composable] = [sql.SQL("_id::integer AS _id" if "_id" in staged
-                                            else "(row_number() OVER ())::integer AS _id")]
-    for column in pub.columns:
-        ident = sql.Identifier(column)
-        if column in redact:
-            # Small counts are suppressed (statistical secrecy), not rounded.
-            select.append(sql.SQL("CASE WHEN {c} < {b} THEN NULL ELSE {c} END AS {c}").format(
-                c=ident, b=sql.Literal(redact[column])))
-        else:
-            select.append(ident)
-    key = primary_key(spec)
-    texts = searchable(pub.columns, pub.search, [c for c, t in staged.items() if t == "text"], key)
-    if SEARCH in staged:
-        # Folded at ingest (search_text.py) from the same columns.
-        select.append(sql.SQL("{}::tsvector AS _full_text").format(sql.Identifier(SEARCH)))
-    elif texts:
-        # Releases staged before ingest folded the words: fold them here (about 10 µs a row).
-        joined = sql.SQL(", ").join(sql.Identifier(c) for c in texts)
-        select.append(sql.SQL("to_tsvector('simple', {}.fold(concat_ws(' ', {}))) AS _full_text").format(
-            sql.Identifier(STAGING), joined))
-    else:
-        select.append(sql.SQL("NULL::tsvector AS _full_text"))
-    geometry = _geometry_expression(staged)
-    if geometry is not None:
-        select.append(sql.SQL("{} AS _geom").format(geometry))
-    where: list[sql.Composable] = [
-        sql.SQL("{}::text = ANY({})").format(sql.Identifier(c), sql.Literal(values))
-        for c, values in pub.filter.items()]
-    build = f"{build_prefix(spec.slug)}{uuid.uuid4().hex[:8]}"
-    ident = sql.Identifier(PUBLIC, build)
-    statement = sql.SQL("CREATE TABLE {} AS SELECT {} FROM {}{}").format(
-        ident, sql.SQL(", ").join(select), sql.Identifier(STAGING, release.staged_table),
-        sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""))
-    timings = timings if timings is not None else {}
-
-    def timed(name: str, statement: sql.Composable) -> None:
-        t0 = time.perf_counter()
-        conn.execute(statement)
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
-
-    indexes = [("index_id", sql.SQL("CREATE UNIQUE INDEX {} ON {} (_id)").format(
-        sql.Identifier(f"{build}_pkey"), ident)),
-        ("index_text", sql.SQL("CREATE INDEX ON {} USING gin (_full_text)").format(ident))]
-    if geometry is not None:
-        indexes.append(("index_geometry", sql.SQL("CREATE INDEX ON {} USING gist (_geom)").format(ident)))
-    if key and all(c in pub.columns for c in key):
-        indexes.append(("index_key", sql.SQL("CREATE UNIQUE INDEX ON {} ({})").format(
-            ident, sql.SQL(", ").join(sql.Identifier(c) for c in key))))
-    try:
-        # The build's projection (casts, geometry) is spread over parallel workers.
-        conn.execute("SET LOCAL parallel_setup_cost = 0")
-        conn.execute("SET LOCAL parallel_tuple_cost = 0")
-        timed("table", statement)
-        info = _field_info(spec)
-        for column in pub.columns:
-            if column in info:
-                comment = " " + json.dumps({"_info": info[column]}, ensure_ascii=False, separators=(",", ":"))
-                conn.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
-                    ident, sql.Identifier(column), sql.Literal(comment)))
-        conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(
-            ident, sql.Literal(f"casa:{spec.slug}:{release.number}")))
-        # Committed under a name CKAN does not know, so that the indexes can
-        # be built side by side on connections of their own.
-        conn.commit()
-        t0 = time.perf_counter()
-        _build_indexes(conn, indexes, timings)
-        timings["indexes"] = time.perf_counter() - t0
-        conn.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY USING INDEX {}").format(
-            ident, sql.Identifier(f"{build}_pkey")))
-        timed("analyze", sql.SQL("ANALYZE {}").format(ident))
-        rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident)).fetchone()[0]  # type: ignore[index]
-        conn.commit()
-    except BaseException as exc:
-        conn.rollback()
-        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(ident))
-        conn.commit()
-        if isinstance(exc, psycopg.Error):
-            raise PublishError(f"Construction de la table publique impossible : {exc.diag.message_primary or exc}",
-                               f"Cannot build the public table: {exc.diag.message_primary or exc}") from None
-        raise
-    return build, rows
-
-
-def build_prefix(slug: str) -> str:
-    """Names of a dataset's tables under construction: a hash of the whole
-    slug, so one dataset's clean-up never meets another's build."""
-    return f"casa_build_{hashlib.sha256(slug.encode()).hexdigest()[:12]}_"
-
-
-def drop_stale_builds(conn: psycopg.Connection, slug: str) -> list[str]:
-    """Tables left by a publication killed during its build; safe to drop
-    under the dataset's lock, since nothing else builds for it."""
-    names = [r[0] for r in conn.execute(
-        "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
-        (PUBLIC, build_prefix(slug).replace("_", r"\_") + "%")).fetchall()]
-    for name in names:
-        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, name)))
-    conn.commit()
-    return names
-
-
-def _build_indexes(conn: psycopg.Connection, indexes: list[tuple[str, sql.Composable]],
-                   timings: dict[str, float]) -> None:
-    """CREATE INDEX statements at the same time, one connection each: each
-    build uses one core, and they only share a lock that lets them all run."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    params = conn.info.get_parameters()
-    params["password"] = conn.info.password or ""
-
-    def run(item: tuple[str, sql.Composable]) -> None:
-        name, statement = item
-        with psycopg.connect(**params, autocommit=True) as own:
-            # Index builds sort in memory rather than in many small runs on disk.
-            own.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
-            t0 = time.perf_counter()
-            own.execute(statement)
-            timings[name] = time.perf_counter() - t0
-
-    with ThreadPoolExecutor(max_workers=INDEX_WORKERS) as pool:
-        for future in [pool.submit(run, item) for item in indexes]:
-            future.result()  # the first failure, if any, is raised here
-
-
-def _geometry_expression(staged: dict[str, str]) -> sql.Composable | None:
-    """Points from the staged GeoJSON geometry or from longitude/latitude."""
-    if "_geometry" in staged:
-        return sql.SQL("ST_SetSRID(ST_GeomFromGeoJSON(_geometry), 4326)")
-    pairs = [("longitude", "latitude"), ("lon", "lat"), ("x", "y")]
-    for lon, lat in pairs:
-        if lon in staged and lat in staged:
-            return sql.SQL("ST_SetSRID(ST_MakePoint({}, {}), 4326)").format(sql.Identifier(lon), sql.Identifier(lat))
-    return None
-
-
-def primary_key(spec: DatasetSpec) -> list[str]:
-    from casa_pipelines.validate import load_schema
-
-    key = load_schema(spec.schema_path).get("primaryKey") or []
-    return [key] if isinstance(key, str) else list(key)
 
 
 def _swap(conn: psycopg.Connection, slug: str, release: Release, build: str, resource_id: str,

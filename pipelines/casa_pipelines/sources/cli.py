@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from casa_pipelines.cli import _spec, guarded
+from casa_pipelines.cli import guarded, spec_of
 
 
 @click.group("source")
@@ -32,7 +32,7 @@ def export_command(dataset: str, output: Path, lang: str) -> None:
     """
     from casa_pipelines.sources.package import export, write
 
-    spec = _spec(dataset)
+    spec = spec_of(dataset)
     result = export(spec)
     write(result, output)
     for line in result.summary(lang):

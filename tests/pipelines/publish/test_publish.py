@@ -16,8 +16,8 @@ from casa_pipelines.downloads import downloads_dir_for, read_manifest
 from casa_pipelines.errors import PublishError, SpecError
 from casa_pipelines.gate import GateClosed
 from casa_pipelines.ingest import ingest
+from casa_pipelines.public_table import build_prefix
 from casa_pipelines.publish import (
-    build_prefix,
     publish,
     publish_due,
     release_downloads,
