@@ -2,7 +2,7 @@
 frictionless-py on the same seeded file (issue 4). Prints the ratios and
 writes bench/results/ingest.json. Figures, not a timed test.
 
-Each measured step runs in its own process so its peak memory (ru_maxrss)
+Each measured step runs in its own process so its peak memory (VmHWM)
 is its own. Environment: CASA_DATASTORE_URL (source var/test/env.sh),
 BENCH_ROWS (default 1,000,000), BENCH_SKIP_FRICTIONLESS=1 to skip the slowest part.
 """
@@ -24,7 +24,7 @@ from ingest_data import generate
 SLUG = "bench-equipements"
 
 STEP = r"""
-import json, resource, sys, time, uuid
+import json, sys, time, uuid
 from pathlib import Path
 import yaml
 step, path, url = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
@@ -83,7 +83,10 @@ elif step == "publish":
     with psycopg.connect(url) as conn:
         release_downloads(url, Path(sys.argv[7]), spec, conn, published.release, (PUBLIC, table_resource_id(spec.slug)))
     out["downloads_seconds"] = time.perf_counter() - t1
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child would
+# report its parent's peak (the generator's, on a first run).
+out["peak_mb"] = next(int(line.split()[1]) for line in open("/proc/self/status")
+                      if line.startswith("VmHWM:")) / 1024
 print(json.dumps(out))
 """
 

@@ -88,11 +88,12 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
     report = validate(table, spec, referential=referential, run_suite=False)
     if any(issue.type not in WAIVABLE for issue in report.issues):
         raise ValidationFailed(report)
-    schema = compile_schema(load_schema(spec.schema_path))
+    descriptor = load_schema(spec.schema_path)
+    schema = compile_schema(descriptor)
     # The words of the searchable public columns, folded once here (vectorised)
     # rather than row by row in SQL at each publication.
     texts = [f.name for f in schema.fields if f.type == "string"]
-    words = searchable(spec.public.columns, spec.public.search, texts, schema.primary_key)
+    words = searchable(spec, descriptor, texts)
     typed: pa.Table | pa.RecordBatchReader
     if table.geometries is not None:  # a GeoJSON source: keep each row's geometry
         typed = typed_arrow(table, schema).drop_columns(["_row"])

@@ -77,8 +77,11 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
                 c=ident, b=sql.Literal(redact[column])))
         else:
             select.append(ident)
+    from casa_pipelines.validate import load_schema
+
+    descriptor = load_schema(spec.schema_path)
     key = primary_key(spec)
-    texts = searchable(pub.columns, pub.search, [c for c, t in staged.items() if t == "text"], key)
+    texts = searchable(spec, descriptor, [c for c, t in staged.items() if t == "text"])
     if SEARCH in staged:
         # Folded at ingest (search_text.py) from the same columns.
         select.append(sql.SQL("{}::tsvector AS _full_text").format(sql.Identifier(SEARCH)))

@@ -13,8 +13,13 @@ against ``fold`` on every name of the référentiel.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    from casa_pipelines.spec import DatasetSpec
 
 SEARCH = "_search"
 # Combining marks (Latin accents, harakat, hamza and madda split off by NFKD,
@@ -47,29 +52,33 @@ def fold_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     return pc.utf8_trim_whitespace(out)
 
 
-def _fold_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
-    """Fold each distinct value once: registers repeat their categories,
-    place names and codes, and a dictionary pass costs far less than the
-    regular expressions."""
+def _words_column(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """Each value's words as a tsvector literal after one space, "" when it
+    has none. Each distinct value is folded and quoted once: registers
+    repeat their categories and place names, and a dictionary pass costs far
+    less than the regular expressions."""
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])
     chunks = []
     for chunk in pc.dictionary_encode(pc.cast(values, pa.string())).chunks:
-        folded = pa.DictionaryArray.from_arrays(chunk.indices, fold_array(chunk.dictionary))
-        chunks.append(pc.fill_null(folded.dictionary_decode(), ""))
+        folded = fold_array(chunk.dictionary)
+        quoted = pc.if_else(pc.equal(folded, ""), "", pc.binary_join_element_wise(" ", tsvector_literal(folded), ""))
+        decoded = pa.DictionaryArray.from_arrays(chunk.indices, quoted).dictionary_decode()
+        chunks.append(pc.fill_null(decoded, ""))
     return pa.chunked_array(chunks, type=pa.string())
 
 
 def search_column(table: pa.Table, columns: list[str]) -> pa.ChunkedArray | pa.Array:
     """The folded words of ``columns`` (text columns of ``table``), one
-    tsvector literal a row."""
-    parts = [_fold_column(table[c]) for c in columns if c in table.column_names]
+    tsvector literal a row ("" for a row without words)."""
+    parts = [_words_column(table[c]) for c in columns if c in table.column_names]
     if not parts:
         return pa.nulls(table.num_rows, pa.string())
-    joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, " ")
-    # Empty columns leave runs of spaces: one space between words, none around.
-    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(joined, pattern=" {2,}", replacement=" "))
-    return tsvector_literal(joined)
+    # Each part brings its leading space, so cells without words add none.
+    # (Not JoinOptions(null_handling="skip"): pyarrow 26 drops the rows
+    # whose cells are all null from its result.)
+    joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+    return pc.utf8_ltrim(joined, characters=" ")
 
 
 def tsvector_literal(folded: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -81,12 +90,17 @@ def tsvector_literal(folded: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chunke
     return pc.if_else(pc.equal(folded, ""), "", quoted)
 
 
-def searchable(public_columns: list[str], declared: list[str] | None, text_columns: list[str],
-               key: list[str]) -> list[str]:
+def searchable(spec: DatasetSpec, descriptor: dict[str, Any], text_columns: list[str]) -> list[str]:
     """The columns whose words are searched: ``public.search`` when the
-    dataset declares it, else every public text column outside the primary
-    key (identifiers are found by filters, and their unique words would only
-    swell the index)."""
-    if declared is not None:
-        return list(declared)
-    return [c for c in public_columns if c in text_columns and c not in key]
+    dataset declares it, else every public text column that is not a code:
+    outside the primary key, without a ``pattern`` constraint, and not a
+    référentiel column. Codes and identifiers are found by filters; split
+    into words ("06.141.01.01" gives 06, 141, 01) they match nearly every
+    row, and they made up about a third of the words to index."""
+    if spec.public.search is not None:
+        return list(spec.public.search)
+    key = descriptor.get("primaryKey") or []
+    codes = {*([key] if isinstance(key, str) else key),
+             *(f["name"] for f in descriptor.get("fields", []) if "pattern" in (f.get("constraints") or {})),
+             *(spec.referentials.columns if spec.referentials else ())}
+    return [c for c in spec.public.columns if c in text_columns and c not in codes]

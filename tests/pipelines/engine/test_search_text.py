@@ -31,3 +31,22 @@ def test_empty_and_missing_cells_and_mixed_scripts() -> None:
     # Repeated values (folded once per distinct value) give the same words everywhere.
     many = pa.table({"a": ["Maârif", "Anfa"] * 5000})
     assert set(search_column(many, ["a"]).to_pylist()) == {"'maarif'", "'anfa'"}
+
+
+def test_codes_are_left_to_filters(repo) -> None:
+    """By default the words of codes (a pattern constraint, a référentiel
+    column, the primary key) are not searched; a declared list is kept."""
+    import dataclasses
+
+    from casa_pipelines.search_text import searchable
+    from casa_pipelines.spec import load_spec
+    from casa_pipelines.validate import load_schema
+
+    spec = load_spec(repo / "datasets" / "population-2024.yaml", root=repo)
+    descriptor = load_schema(spec.schema_path)
+    texts = [f["name"] for f in descriptor["fields"] if f["type"] == "string"]
+    assert "code" in texts and "code" in spec.public.columns
+    words = searchable(spec, descriptor, texts)
+    assert "nom_fr" in words and "code" not in words and "milieu" not in words
+    declared = dataclasses.replace(spec, public=dataclasses.replace(spec.public, search=["code", "nom_fr"]))
+    assert searchable(declared, descriptor, texts) == ["code", "nom_fr"]
