@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,8 +277,11 @@ class PostgresConnection:
         from one evaluation of the query in one round trip: the matches are
         materialised narrow (ids, score, sort columns, facet ids) and read
         three times from memory."""
-        columns = ["d.id", f"{_score(builder)} AS score"] + [f"d.{c}" for c in _SORT_COLUMNS]
-        columns += [f"d.{c}" for c in facets.columns_needed(plan.typed) if c not in _SORT_COLUMNS]
+        # Only what the order and the facets read: every column materialised
+        # is copied for each match (tens of thousands for a common word).
+        sorted_by = [c for c in _SORT_COLUMNS if re.search(rf"\bd\.{c}\b", order)]
+        columns = ["d.id", f"{_score(builder)} AS score"] + [f"d.{c}" for c in sorted_by]
+        columns += [f"d.{c}" for c in facets.columns_needed(plan.typed) if c not in sorted_by]
         facet_sql = "NULL"
         if plan.typed:
             facet_sql = (
@@ -286,7 +290,7 @@ class PostgresConnection:
                 + ") f)"
             )
         page = (
-            f"SELECT d.id, d.score, {', '.join(f'd.{c}' for c in _SORT_COLUMNS)} FROM m d"
+            f"SELECT {', '.join(['d.id', 'd.score'] + [f'd.{c}' for c in sorted_by])} FROM m d"
             f" ORDER BY {order} LIMIT :_limit OFFSET :_offset"
         )
         sql = (
@@ -430,7 +434,12 @@ def _score(builder: compiler.SqlBuilder) -> str:
 #   cost the planner preferred a full scan (124 ms) to the GIN bitmap scan
 #   (40 ms) for a word matching 14% of 100,000 datasets;
 # - matches materialised for ranking and facets spilled to disk at 4 MB.
+# - JIT compilation costs tens of milliseconds per query and pays only
+#   for long scans: a common word's facets at a million datasets cross
+#   jit_above_cost (the plan of one at 100,000 costs 24,500) and would
+#   compile on every request.
 _SETTINGS = (
+    ("jit", "off"),
     ("max_parallel_workers_per_gather", "0"),
     ("random_page_cost", "1.1"),
     ("work_mem", "32MB"),
