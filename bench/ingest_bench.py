@@ -64,7 +64,7 @@ elif step == "frictionless":
 elif step == "ingest":
     from casa_pipelines.ingest import ingest
     from casa_pipelines.spec import load_spec
-    result = ingest(load_spec(Path(sys.argv[5]), root=Path(sys.argv[6])), path, url)
+    result = ingest(load_spec(Path(sys.argv[5]), root=Path(sys.argv[6])), path, url, archive_dir=Path(sys.argv[7]))
     out["seconds"] = time.perf_counter() - t0
     out["release"] = result.release.number
 elif step == "publish":
@@ -75,8 +75,9 @@ elif step == "publish":
     from casa_pipelines.publish import PUBLIC, publish, release_downloads, table_resource_id
     from casa_pipelines.spec import load_spec
     spec = load_spec(Path(sys.argv[5]), root=Path(sys.argv[6]))
-    result = ingest(spec, path, url)
-    published = publish(spec, url, number=result.release.number)
+    # As `casa ingest` does: the staged rows also kept as Parquet (archive.py).
+    result = ingest(spec, path, url, archive_dir=Path(sys.argv[8]))
+    published = publish(spec, url, number=result.release.number, archive_dir=Path(sys.argv[8]))
     out["seconds"] = time.perf_counter() - t0
     out["publish_timings"] = {k: round(v, 3) for k, v in published.timings.items()}
     t1 = time.perf_counter()
@@ -165,16 +166,20 @@ def main() -> None:
         print(f"frictionless: {ref['seconds']:.2f} s; same triples: {result['same_triples']}", flush=True)
     spec = bench_spec(directory)
     forget(url)
-    ingest = run("ingest", clean, url, str(spec), str(REPO))
+    archive = directory / "releases"
+    shutil.rmtree(archive, ignore_errors=True)
+    ingest = run("ingest", clean, url, str(spec), str(REPO), str(archive))
     result |= {"ingest_s": round(ingest["seconds"], 3), "ingest_vs_copy": round(ingest["seconds"] / copy["seconds"], 2),
                "ingest_peak_mb": round(ingest["peak_mb"])}
     print(f"casa ingest: {ingest['seconds']:.2f} s, peak {ingest['peak_mb']:.0f} MB", flush=True)
     forget(url)
     downloads = directory / "downloads"
     shutil.rmtree(downloads, ignore_errors=True)
-    both = run("publish", clean, url, str(spec), str(REPO), str(downloads))
+    shutil.rmtree(archive, ignore_errors=True)
+    both = run("publish", clean, url, str(spec), str(REPO), str(downloads), str(archive))
     forget(url)
     shutil.rmtree(downloads, ignore_errors=True)
+    shutil.rmtree(archive, ignore_errors=True)
     result |= {"ingest_publish_s": round(both["seconds"], 3),
                "ingest_publish_vs_copy": round(both["seconds"] / copy["seconds"], 2),
                "publish_timings": both["publish_timings"],

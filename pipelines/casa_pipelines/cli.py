@@ -177,13 +177,15 @@ def ingest_command(dataset: str, file: Path, lang: str, encoding: str | None, no
     from casa_pipelines.validate.referential_check import PostgresReferential
 
     spec = spec_of(dataset)
-    url = config.Settings.from_env().datastore_url
+    settings = config.Settings.from_env()
+    url = settings.datastore_url
     lookup = PostgresReferential(url) if spec.referentials and not no_referentials else None
     from casa_pipelines.ingest import STEPS
 
     try:
         with progress_bar(STEPS, lang) as progress:
-            result = ingest(spec, file, url, encoding=encoding, referential=lookup, progress=progress)
+            result = ingest(spec, file, url, encoding=encoding, referential=lookup,
+                            archive_dir=settings.releases_dir, progress=progress)
     except ValidationFailed as exc:
         click.echo(exc.report.to_text(lang, color=sys.stdout.isatty()), nl=False)
         raise

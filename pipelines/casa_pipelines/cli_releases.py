@@ -160,7 +160,8 @@ def publish_command(dataset: str | None, number: int | None, embargo: Any, waive
             from casa_pipelines.spec import find_spec
 
             specs = {p.stem: find_spec(p.stem, config.datasets_dir()) for p in config.datasets_dir().glob("*.yaml")}
-            results = publish_due(settings.datastore_url, specs, downloads=downloads, catalogue=ckan)
+            results = publish_due(settings.datastore_url, specs, downloads=downloads, catalogue=ckan,
+                                  archive_dir=settings.releases_dir)
             for result in results:
                 _say_published(result, lang)
             if not results:
@@ -171,7 +172,8 @@ def publish_command(dataset: str | None, number: int | None, embargo: Any, waive
         spec = spec_of(dataset)
         with progress_bar(STEPS, lang) as progress:
             result = publish(spec, settings.datastore_url, number=number, embargo=embargo, waive=list(waive),
-                             reason=reason, downloads=downloads, catalogue=ckan, progress=progress)
+                             reason=reason, downloads=downloads, catalogue=ckan,
+                             archive_dir=settings.releases_dir, progress=progress)
         _say_published(result, lang)
 
 
@@ -193,7 +195,7 @@ def rollback_command(dataset: str, number: int, no_catalogue: bool, lang: str) -
         downloads, ckan = _steps(settings, lang, stack, not no_catalogue)
         with progress_bar(STEPS, lang) as progress:
             result = publish(spec, settings.datastore_url, number=number, rollback=True, downloads=downloads,
-                             catalogue=ckan, progress=progress)
+                             catalogue=ckan, archive_dir=settings.releases_dir, progress=progress)
     _say_published(result, lang)
 
 
@@ -213,7 +215,7 @@ def diff_command(dataset: str, old: int, new: int, fmt: str, lang: str) -> None:
 
     spec = spec_of(dataset)
     with _connect(lang) as conn:
-        result = diff_releases(conn, spec.slug, old, new, primary_key(spec))
+        result = diff_releases(conn, spec.slug, old, new, primary_key(spec), config.Settings.from_env().releases_dir)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else render(result, lang),
                nl=fmt == "json")
 

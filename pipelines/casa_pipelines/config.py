@@ -23,6 +23,9 @@ class Settings:
     downloads_dir: Path | None = None
     # The portal's address, for the download links written in the catalogue.
     site_url: str = "http://127.0.0.1:5000"
+    # Where each release's staged rows are kept as Parquet (archive.py): the
+    # whole release, never served; CASA_RELEASES_DIR, else beside the uploads.
+    releases_dir: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -31,6 +34,7 @@ class Settings:
         catalogue_url = None
         datastore_url = os.environ.get("CASA_DATASTORE_URL")
         downloads = os.environ.get("CASA_DOWNLOADS_DIR")
+        releases = os.environ.get("CASA_RELEASES_DIR")
         site_url = "http://127.0.0.1:5000"
         if ckan_ini and ckan_ini.exists():
             parser = configparser.RawConfigParser(strict=False)
@@ -42,13 +46,15 @@ class Settings:
             site_url = section.get("ckan.site_url") or site_url
             downloads = (downloads or section.get("ckanext.casa.downloads_path")
                          or (str(Path(storage) / "downloads") if storage else None))
+            releases = releases or (str(Path(storage) / "releases") if storage else None)
         if not datastore_url:
             raise ConfigError(
                 "No datastore database configured: source var/<profile>/env.sh "
                 "(written by `make demo` or `make test`) or set CASA_DATASTORE_URL."
             )
         return cls(datastore_url=datastore_url, ckan_ini=ckan_ini, catalogue_url=catalogue_url,
-                   downloads_dir=Path(downloads) if downloads else None, site_url=site_url.rstrip("/"))
+                   downloads_dir=Path(downloads) if downloads else None, site_url=site_url.rstrip("/"),
+                   releases_dir=Path(releases) if releases else None)
 
 
 def datasets_dir() -> Path:

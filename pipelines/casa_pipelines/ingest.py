@@ -19,6 +19,7 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql
 
+from casa_pipelines.archive import ArchiveWriter, archive_path, drop_partial
 from casa_pipelines.errors import PublishError, ValidationFailed
 from casa_pipelines.extract import extract
 from casa_pipelines.gate import WAIVABLE
@@ -79,8 +80,10 @@ STEPS = ("read", "validate", "stage", "suite", "record")
 
 
 def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = None,
-           referential: ReferentialLookup | None = None,
+           referential: ReferentialLookup | None = None, archive_dir: Path | None = None,
            progress: Callable[[str], None] | None = None) -> IngestResult:
+    """``archive_dir``: where the staged rows are also kept, as Parquet, so
+    that a release survives a PostgreSQL crash (archive.py); None keeps none."""
     step = progress or (lambda name: None)
     step("read")
     table = extract(path, spec.source, encoding=encoding)
@@ -110,15 +113,26 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
     with conn, dataset_lock(conn, spec.slug):
         ensure_tables(conn)
         drop_orphans(conn, spec.slug)
+        drop_partial(archive_dir, spec.slug)
         conn.commit()
         step("stage")
-        staged = stage(conn, spec.slug, schema, typed)
+        archive = ArchiveWriter(archive_dir, spec.slug, typed.schema) if archive_dir is not None else None
+        try:
+            staged = stage(conn, spec.slug, schema, archive.tee(typed) if archive else typed)
+        except BaseException:
+            if archive:
+                archive.discard()
+            raise
         existing = find_by_hash(conn, spec.slug, staged.sha256)
         if existing:
             conn.rollback()  # the staged copy is not needed
+            if archive:
+                archive.keep(staged.sha256)  # the same bytes: restores a lost archive
             return IngestResult(report, existing, created=False)
         conn.commit()  # GX reads the staged table through its own connection
         try:
+            if archive:
+                archive.keep(staged.sha256)
             step("suite")
             if spec.suite_path:
                 report.add("suite", run_suite_on_postgres(read_suite(spec.suite_path), url, STAGING, staged.table))
@@ -130,5 +144,9 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
             conn.rollback()
             conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGING, staged.table)))
             conn.commit()
+            if archive:
+                archive.discard()
+                if find_by_hash(conn, spec.slug, staged.sha256) is None:
+                    archive_path(archive.root, spec.slug, staged.sha256).unlink(missing_ok=True)
             raise
     return IngestResult(report, release, created=True)

@@ -9,10 +9,12 @@ import hashlib
 import json
 import time
 import uuid
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
+from casa_pipelines.archive import ensure_staged
 from casa_pipelines.errors import PublishError, SpecError
 from casa_pipelines.release import Release, staged_columns
 from casa_pipelines.search_text import SEARCH, searchable
@@ -37,26 +39,13 @@ def _field_info(spec: DatasetSpec) -> dict[str, dict[str, str]]:
 
 
 def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Release,
-                       timings: dict[str, float] | None = None) -> tuple[str, int]:
+                       timings: dict[str, float] | None = None, archive_dir: Path | None = None) -> tuple[str, int]:
     """Build the public subset of ``release`` in a new table of the public
     schema, not yet known to CKAN; return its name and row count."""
-    staged = staged_columns(conn, release.staged_table)
-    if not staged:
-        raise PublishError(f"Table de préparation de la version {release.number} introuvable "
-                           f"({STAGING}.{release.staged_table}).",
-                           f"Staged table of release {release.number} not found.")
     # Staged tables are UNLOGGED (DESIGN.md): a PostgreSQL crash empties them.
-    # Never publish such a table as if it were the release.
-    staged_rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(
-        sql.Identifier(STAGING, release.staged_table))).fetchone()[0]  # type: ignore[index]
-    if staged_rows != release.rows:
-        conn.rollback()
-        raise PublishError(
-            f"La table de préparation de la version {release.number} a {staged_rows} lignes au lieu de "
-            f"{release.rows} (vidée par un arrêt brutal de PostgreSQL ?) : rechargez son fichier avec "
-            "`casa ingest`, rien de public n'a changé.",
-            f"The staged table of release {release.number} has {staged_rows} rows instead of {release.rows} "
-            "(emptied by a PostgreSQL crash?): load its file again with `casa ingest`; nothing public changed.")
+    # Such a table is filled again from the release's archive, or refused.
+    ensure_staged(conn, release, archive_dir)
+    staged = staged_columns(conn, release.staged_table)
     pub = spec.public
     missing = [c for c in [*pub.columns, *pub.filter, *(r.column for r in pub.redactions)] if c not in staged]
     if missing:

@@ -82,7 +82,7 @@ Step = Callable[[DatasetSpec, psycopg.Connection, Release, tuple[str, str]], Non
 
 def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: dt.date | None = None,
             waive: list[str] | tuple[str, ...] = (), reason: str | None = None, rollback: bool = False,
-            downloads: Step | None = None, catalogue: Step | None = None,
+            downloads: Step | None = None, catalogue: Step | None = None, archive_dir: Path | None = None,
             today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> PublishResult:
     today = today or dt.date.today()
     step = progress or (lambda name: None)
@@ -129,7 +129,7 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
         result = PublishResult(release, "rolled-back" if rollback else "published")
         step("build")
         t0 = time.perf_counter()
-        build, rows = build_public_table(conn, spec, release, result.timings)
+        build, rows = build_public_table(conn, spec, release, result.timings, archive_dir)
         result.timings["build"] = time.perf_counter() - t0
         result.rows = rows
         step("swap")
@@ -148,7 +148,8 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
 
 
 def publish_due(url: str, specs: dict[str, DatasetSpec], *, today: dt.date | None = None,
-                downloads: Step | None = None, catalogue: Step | None = None) -> list[PublishResult]:
+                downloads: Step | None = None, catalogue: Step | None = None,
+                archive_dir: Path | None = None) -> list[PublishResult]:
     """Publish every scheduled release whose embargo date has come (for cron)."""
     today = today or dt.date.today()
     with psycopg.connect(url) as conn:
@@ -159,7 +160,8 @@ def publish_due(url: str, specs: dict[str, DatasetSpec], *, today: dt.date | Non
     for slug, number in due:
         if slug not in specs:
             continue
-        out.append(publish(specs[slug], url, number=number, downloads=downloads, catalogue=catalogue, today=today))
+        out.append(publish(specs[slug], url, number=number, downloads=downloads, catalogue=catalogue,
+                           archive_dir=archive_dir, today=today))
     return out
 
 

@@ -10,11 +10,13 @@ Without a primary key, rows are compared whole (``EXCEPT ALL``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from casa_pipelines.archive import ensure_staged
 from casa_pipelines.errors import PublishError
 from casa_pipelines.release import Release, get, staged_columns
 from casa_pipelines.stage import STAGING
@@ -53,8 +55,11 @@ def _release(conn: psycopg.Connection, slug: str, number: int) -> Release:
     return release
 
 
-def diff_releases(conn: psycopg.Connection, slug: str, old: int, new: int, key: list[str]) -> ReleaseDiff:
+def diff_releases(conn: psycopg.Connection, slug: str, old: int, new: int, key: list[str],
+                  archive_dir: Path | None = None) -> ReleaseDiff:
     a, b = _release(conn, slug, old), _release(conn, slug, new)
+    for release in (a, b):  # a staged table emptied by a crash is filled again, or refused
+        ensure_staged(conn, release, archive_dir)
     cols_a, cols_b = _columns(conn, a.staged_table), _columns(conn, b.staged_table)
     common = [c for c in cols_b if c in cols_a]
     ta, tb = sql.Identifier(STAGING, a.staged_table), sql.Identifier(STAGING, b.staged_table)

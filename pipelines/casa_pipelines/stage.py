@@ -124,11 +124,23 @@ def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema,
                for c in typed.schema.names]
     try:
         conn.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(ident, sql.SQL(", ").join(columns)))
-        cursor = conn.cursor()
-        with cursor.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(ident),
-                         writer=_BoundedWriter(cursor)) as copy:
-            digest, rows = write_canonical(typed, copy.write)
     except psycopg.Error as exc:
         raise PublishError(f"Échec de la mise en zone de préparation : {exc.diag.message_primary or exc}",
                            f"Staging failed: {exc.diag.message_primary or exc}") from None
+    digest, rows = copy_into(conn, ident, typed)
     return Staged(STAGING, name, rows, digest)
+
+
+def copy_into(conn: psycopg.Connection, table: sql.Composable,
+              typed: pa.Table | pa.RecordBatchReader) -> tuple[str, int]:
+    """COPY the rows into ``table`` (whose columns are the rows' columns, in
+    order), in the caller's transaction; return the canonical CSV's sha256
+    and the row count."""
+    try:
+        cursor = conn.cursor()
+        with cursor.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(table),
+                         writer=_BoundedWriter(cursor)) as copy:
+            return write_canonical(typed, copy.write)
+    except psycopg.Error as exc:
+        raise PublishError(f"Échec de la mise en zone de préparation : {exc.diag.message_primary or exc}",
+                           f"Staging failed: {exc.diag.message_primary or exc}") from None
