@@ -56,7 +56,7 @@ def env(tmp_path: Path, url: str, bootstrapped: None, throwaway_slug: Any, datas
     # The spec's relative paths resolve against the folder above datasets/.
     (tmp_path / "validation").symlink_to(REPO / "validation")
     return dict(os.environ, CASA_DATASETS_DIR=str(folder), CASA_DOWNLOADS_DIR=str(tmp_path / "downloads"),
-                SLUG=slug, CASA_ACTOR="test-steward")
+                CASA_RELEASES_DIR=str(tmp_path / "releases"), SLUG=slug, CASA_ACTOR="test-steward")
 
 
 @pytest.fixture()
@@ -74,6 +74,8 @@ def test_ingest_publish_diff_rollback_with_the_catalogue(catalogued: dict[str, s
     slug = env["SLUG"]
     out = run("ingest", slug, str(EXAMPLES / "valid.csv"), "--no-referentials", env=env).stdout
     assert "Version 1" in out and "30 lignes" in out
+    # The release's rows are also kept as Parquet, where the settings say (archive.py).
+    assert len(list((tmp_path / "releases" / slug).glob("*.parquet"))) == 1
     out = run("publish", slug, env=env).stdout
     assert "Version 1" in out and "publiée" in out
 
