@@ -62,14 +62,20 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
     notes = (f"{c.description['fr']}\n\nVersion courante : {current.number} (publiée le {stamp}, "
              f"{current.rows} lignes dans la version, sha256 `{current.sha256[:16]}…`). Les versions antérieures "
              "restent téléchargeables à leur adresse.")
+    notes_ar = (f"{c.description['ar']}\n\nالإصدار الحالي: {current.number} (نُشر في {stamp}، "
+                f"عدد الأسطر في الإصدار: {current.rows}، sha256 `{current.sha256[:16]}…`). تبقى الإصدارات السابقة "
+                "قابلة للتحميل على عناوينها.")
     if c.attribution:
         notes += f"\n\nSource : {c.attribution}"
+        notes_ar += f"\n\nالمصدر: {c.attribution}"
     resources: list[dict[str, Any]] = [{
         "id": resource_id,
         "name": "Table interrogeable (version courante)",
         "name_ar": "الجدول القابل للاستعلام (الإصدار الحالي)",
         "description": f"Sous-ensemble public de la version {current.number}, interrogeable par l'API "
                        f"datastore_search (resource_id {resource_id}).",
+        "description_ar": f"المعطيات العمومية للإصدار {current.number}، قابلة للاستعلام عبر واجهة "
+                          f"datastore_search (resource_id {resource_id}).",
         "format": "CSV",
         "url_type": "datastore",
         "url": "_datastore_only_resource",
@@ -88,6 +94,9 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
                 "description": f"Version {release.number}, publiée le {when}"
                                + (" (version courante)" if release.number == current.number else "")
                                + f". {f.bytes} octets, sha256 {f.sha256}.",
+                "description_ar": f"الإصدار {release.number}، نُشر في {when}"
+                                  + (" (الإصدار الحالي)" if release.number == current.number else "")
+                                  + f". {f.bytes} بايت، sha256 {f.sha256}.",
                 "format": label,
                 "mimetype": f.mediatype,
                 "url": download_url(site, spec.slug, release.number, f.name),
@@ -98,6 +107,7 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
             "name": f"Version {release.number} : rapport de validation",
             "name_ar": f"الإصدار {release.number} : تقرير التحقق",
             "description": "Ce qui a été vérifié, ce qui a échoué et les dérogations accordées, avec leur motif.",
+            "description_ar": "ما تم التحقق منه، وما لم يجتز التحقق، والاستثناءات الممنوحة مع أسبابها.",
             "format": "HTML",
             "url": download_url(site, spec.slug, release.number, "rapport-validation.html"),
         })
@@ -106,7 +116,7 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
         "title": c.title["fr"],
         "title_ar": c.title["ar"],
         "notes": notes,
-        "notes_ar": c.description["ar"],
+        "notes_ar": notes_ar,
         "owner_org": c.organization,
         "license_id": LICENSES.get(c.license, c.license),
         "frequency": FREQUENCIES[c.frequency],
