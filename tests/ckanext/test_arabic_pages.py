@@ -50,3 +50,60 @@ def test_search_results_in_arabic(app, dataset) -> None:
     assert "السكان حسب المقاطعة" in arabic and "السكان القانونيون حسب الإحصاء." in arabic
     french = app.get("/dataset/", status=200).body
     assert "Population par arrondissement" in french and "السكان حسب المقاطعة" not in french
+
+
+@pytest.fixture
+def arabic_groups() -> dict:
+    """An organization and a theme with their Arabic title and description
+    as group extras, as `ckan casa bootstrap` writes them."""
+    org = factories.Organization(
+        name="observatoire-test", title="Observatoire urbain", description="Recensements et indicateurs.",
+        extras=[{"key": "title_ar", "value": "المرصد الحضري"},
+                {"key": "description_ar", "value": "الإحصاءات العامة والمؤشرات."}])
+    theme = factories.Group(
+        name="territoire-test", title="Territoire et population", description="Jeux du thème.",
+        extras=[{"key": "title_ar", "value": "المجال الترابي والسكان"},
+                {"key": "description_ar", "value": "مجموعات البيانات الخاصة بالموضوع."}])
+    factories.Dataset(name="menages-test", title="Ménages", title_ar="الأسر", owner_org=org["id"],
+                      groups=[{"name": theme["name"]}])
+    return {"org": org, "theme": theme}
+
+
+def test_organizations_and_themes_in_arabic(app, arabic_groups) -> None:
+    arabic = app.get("/ar/organization/", status=200).body
+    assert "المرصد الحضري" in arabic and "الإحصاءات العامة والمؤشرات." in arabic
+    assert "Observatoire urbain" not in arabic and "Recensements et indicateurs." not in arabic
+    french = app.get("/organization/", status=200).body
+    assert "Observatoire urbain" in french and "Recensements et indicateurs." in french
+    assert "المرصد الحضري" not in french
+    page = app.get("/ar/organization/observatoire-test", status=200).body
+    assert "المرصد الحضري" in page and "الإحصاءات العامة والمؤشرات." in page
+    about = app.get("/ar/organization/about/observatoire-test", status=200).body
+    assert "الإحصاءات العامة والمؤشرات." in about and "description_ar" not in about
+    themes = app.get("/ar/group/", status=200).body
+    assert "المجال الترابي والسكان" in themes and "Territoire et population" not in themes
+    assert "Territoire et population" in app.get("/group/", status=200).body
+
+
+def test_dataset_page_and_facets_name_groups_in_arabic(app, arabic_groups) -> None:
+    page = app.get("/ar/dataset/menages-test", status=200).body
+    assert "المرصد الحضري" in page and "Observatoire urbain" not in page
+    facets = app.get("/ar/dataset/", status=200).body
+    assert "المرصد الحضري" in facets and "المجال الترابي والسكان" in facets
+    french = app.get("/dataset/", status=200).body
+    assert "Observatoire urbain" in french and "المرصد الحضري" not in french
+
+
+def test_the_action_api_keeps_the_stored_titles(app, arabic_groups) -> None:
+    """Only pages change language: the API answers with the stored title,
+    and the Arabic texts stay extras."""
+    shown = app.get("/api/3/action/organization_show", query_string={"id": "observatoire-test"}).json["result"]
+    assert shown["title"] == shown["display_name"] == "Observatoire urbain"
+    assert {"key": "title_ar", "value": "المرصد الحضري"} in shown["extras"]
+    dataset = app.get("/api/3/action/package_show", query_string={"id": "menages-test"}).json["result"]
+    assert dataset["organization"]["title"] == "Observatoire urbain"
+
+
+def test_site_description_in_arabic(app) -> None:
+    assert "المرجعيات والمعطيات المشتركة لمدينة الدار البيضاء" in app.get("/ar/", status=200).body
+    assert "المرجعيات والمعطيات المشتركة" not in app.get("/", status=200).body

@@ -10,7 +10,7 @@ import click
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.casa.themes import ORGANIZATIONS, THEMES
+from ckanext.casa.themes import ARABIC_EXTRAS, DATA_OFFICE, ORGANIZATIONS, THEMES
 
 
 @click.group(short_help="Casa Urban Data commands")
@@ -23,6 +23,28 @@ def _site_user_context() -> dict:
     return {"user": site_user["name"], "ignore_auth": True}
 
 
+def _ensure_group(context: dict, kind: str, wanted: dict[str, str]) -> None:
+    """Create the organization or theme, or bring an existing one's title,
+    description and Arabic extras to ``wanted`` (other extras are kept)."""
+    plain = {k: v for k, v in wanted.items() if k not in ARABIC_EXTRAS}
+    arabic = {k: wanted[k] for k in ARABIC_EXTRAS if k in wanted}
+    try:
+        found = tk.get_action(f"{kind}_show")(dict(context), {"id": wanted["name"]})
+    except tk.ObjectNotFound:
+        tk.get_action(f"{kind}_create")(dict(context), {
+            **plain, "extras": [{"key": k, "value": v} for k, v in arabic.items()]})
+        click.echo(f"{kind} {wanted['name']}: created")
+        return
+    extras = {e["key"]: e["value"] for e in found.get("extras") or []}
+    if all(found.get(k) == v for k, v in plain.items()) and all(extras.get(k) == v for k, v in arabic.items()):
+        click.echo(f"{kind} {wanted['name']}: exists")
+        return
+    extras.update(arabic)
+    tk.get_action(f"{kind}_patch")(dict(context), {
+        **plain, "id": found["id"], "extras": [{"key": k, "value": v} for k, v in extras.items()]})
+    click.echo(f"{kind} {wanted['name']}: updated")
+
+
 @casa.command()
 @click.option("--sysadmin", default="casa-admin", show_default=True, help="Sysadmin user name.")
 @click.option("--email", default="donnees@casa.invalid", show_default=True)
@@ -32,33 +54,16 @@ def bootstrap(sysadmin: str, email: str, token_file: str | None) -> None:
     """Create the data office organization, the themes and a sysadmin with
     an API token. Safe to run again: existing objects are kept."""
     context = _site_user_context()
-    office = tk.config.get("ckanext.casa.data_office")
-    try:
-        tk.get_action("organization_show")(dict(context), {"id": office})
-        click.echo(f"organization {office}: exists")
-    except tk.ObjectNotFound:
-        tk.get_action("organization_create")(dict(context), {
-            "name": office,
-            "title": "Bureau des données de la Ville de Casablanca",
-            "description": "مكتب المعطيات لمدينة الدار البيضاء. Référentiels et gisement de données.",
-        })
-        click.echo(f"organization {office}: created")
-    for org in ORGANIZATIONS:
-        try:
-            tk.get_action("organization_show")(dict(context), {"id": org["name"]})
-        except tk.ObjectNotFound:
-            tk.get_action("organization_create")(dict(context), dict(org))
-            click.echo(f"organization {org['name']}: created")
+    office = {"name": tk.config.get("ckanext.casa.data_office"), **DATA_OFFICE}
+    for org in [office, *ORGANIZATIONS]:
+        _ensure_group(context, "organization", org)
     for theme in THEMES:
-        try:
-            tk.get_action("group_show")(dict(context), {"id": theme["name"]})
-        except tk.ObjectNotFound:
-            tk.get_action("group_create")(dict(context), {
-                "name": theme["name"],
-                "title": theme["title"],
-                "description": f"{theme['title_ar']}\n\n{theme['title_en']}",
-            })
-            click.echo(f"theme {theme['name']}: created")
+        _ensure_group(context, "group", {
+            "name": theme["name"], "title": theme["title"], "title_ar": theme["title_ar"],
+            # The French page shows the title; the description says what the theme holds.
+            "description": f"Jeux de données du thème « {theme['title']} ».",
+            "description_ar": f"مجموعات البيانات الخاصة بموضوع «{theme['title_ar']}».",
+        })
 
     user = model.User.by_name(sysadmin)
     if user is None:

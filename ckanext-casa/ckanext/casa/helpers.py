@@ -40,6 +40,24 @@ def resource_display_name(next_helper: Any, resource: Any) -> Any:
     return _arabic_field(resource, "name") or next_helper(resource)
 
 
+def casa_group_text(group: dict[str, Any], field: str) -> str:
+    """An organization's or theme's ``field`` (its description) in the
+    page's language (logic/localized_groups.py)."""
+    from ckanext.casa.logic.localized_groups import group_text
+
+    return group_text(group, field)
+
+
+def casa_site_description() -> str:
+    """``ckan.site_description``, or its Arabic version on Arabic pages."""
+    if (tk.h.lang() or "") == "ar":
+        arabic = tk.config.get("ckanext.casa.site_description_ar")
+        if arabic:
+            return arabic
+    return tk.config.get("ckan.site_description") or ""
+
+
 def get_helpers() -> dict[str, Any]:
     return {"casa_localized": casa_localized, "get_translated": get_translated,
-            "dataset_display_name": dataset_display_name, "resource_display_name": resource_display_name}
+            "dataset_display_name": dataset_display_name, "resource_display_name": resource_display_name,
+            "casa_group_text": casa_group_text, "casa_site_description": casa_site_description}

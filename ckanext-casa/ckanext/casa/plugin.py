@@ -9,8 +9,12 @@ import ckan.plugins.toolkit as tk
 from ckanext.datastore.interfaces import IDatastore
 
 from ckanext.casa import cli
-from ckanext.casa.logic import auth, datastore_text, referential_catalog, referential_views
+from ckanext.casa.logic import auth, datastore_text, localized_groups, referential_catalog, referential_views
 from ckanext.casa.views import downloads, reports
+
+
+def _actions() -> dict:
+    return {**referential_catalog.get_actions(), **localized_groups.get_actions()}
 
 
 def _blueprints() -> list:
@@ -19,7 +23,7 @@ def _blueprints() -> list:
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
-@tk.blanket.actions(referential_catalog.get_actions)
+@tk.blanket.actions(_actions)
 @tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints(_blueprints)
 class CasaPlugin(p.SingletonPlugin):

@@ -44,17 +44,34 @@ THEMES: list[dict[str, str]] = [
 THEME_NAMES = [t["name"] for t in THEMES]
 
 
-# The organizations that publish on the portal, besides the data office
-# (``ckanext.casa.data_office``): the owners named in datasets/*.yaml.
+# The data office (its name is ``ckanext.casa.data_office``): owner of the
+# référentiels. Titles and descriptions in French, and in Arabic as group
+# extras (logic/localized_groups.py shows them on Arabic pages).
+DATA_OFFICE: dict[str, str] = {
+    "title": "Bureau des données de la Ville de Casablanca",
+    "title_ar": "مكتب المعطيات لمدينة الدار البيضاء",
+    "description": "Référentiels et gisement de données partagées de la Ville.",
+    "description_ar": "المرجعيات ومخزون المعطيات المشتركة للمدينة.",
+}
+
+# The organizations that publish on the portal, besides the data office:
+# the owners named in datasets/*.yaml.
 ORGANIZATIONS: list[dict[str, str]] = [
     {
         "name": "observatoire-urbain",
         "title": "Observatoire urbain de Casablanca",
-        "description": "المرصد الحضري للدار البيضاء. Recensements, indicateurs et études territoriales.",
+        "title_ar": "المرصد الحضري للدار البيضاء",
+        "description": "Recensements, indicateurs et études territoriales.",
+        "description_ar": "الإحصاءات العامة والمؤشرات والدراسات الترابية.",
     },
     {
         "name": "ville-de-casablanca",
         "title": "Ville de Casablanca — directions des services",
-        "description": "مدينة الدار البيضاء، مديريات المصالح. Équipements, services urbains, mobilité.",
+        "title_ar": "مدينة الدار البيضاء — مديريات المصالح",
+        "description": "Équipements, services urbains, mobilité.",
+        "description_ar": "التجهيزات والخدمات الحضرية والتنقل.",
     },
 ]
+
+# Fields kept as group extras, shown on Arabic pages.
+ARABIC_EXTRAS = ("title_ar", "description_ar")

@@ -1,0 +1,151 @@
+"""Organizations and themes in Arabic on Arabic pages.
+
+CKAN groups have one title and one description. Ours also carry
+``title_ar`` and ``description_ar`` as group extras (written by ``ckan casa
+bootstrap``). On a page served in Arabic, these chained actions give the
+Arabic title as the group's ``display_name`` and ``title`` in what the actions return for a view
+(``for_view`` in their context), wherever CKAN's templates show one:
+lists of organizations and themes, their pages, breadcrumbs, the dataset
+page and the search facets. The stored title is never changed, and API
+calls (no language in their path) are answered in the default language.
+The descriptions go through the ``casa_group_text`` template helper.
+
+Why not ckanext-fluent: it would turn every title into a language map in
+the action API, which the administrations' scripts read as plain strings.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+GROUP_LISTS = ("organization", "groups")
+
+
+def arabic_page(context: Any = None) -> bool:
+    """A page served in Arabic; with ``context``, only for what an action
+    returns to be shown (CKAN's views pass ``for_view``), never for what is
+    indexed, edited or saved."""
+    from flask import has_request_context
+
+    if not has_request_context() or (context is not None and not context.get("for_view")):
+        return False
+    try:
+        return (tk.h.lang() or "") == "ar"
+    except (RuntimeError, AttributeError):
+        return False
+
+
+def arabic_titles(key: str = "title_ar") -> dict[str, str]:
+    """Group name and id -> the extra ``key`` (the Arabic title), for every
+    active group that has one."""
+    # CKAN 2.12 keeps a group's extras in one jsonb column.
+    rows = (model.Session.query(model.Group.name, model.Group.id, model.Group.extras[key].astext)
+            .filter(model.Group.state == "active", model.Group.extras.has_key(key)).all())
+    out: dict[str, str] = {}
+    for name, id_, value in rows:
+        if value:
+            out[name] = out[id_] = value
+    return out
+
+
+def extra(group: dict[str, Any], key: str) -> str | None:
+    for item in group.get("extras") or []:
+        if isinstance(item, dict) and item.get("key") == key:
+            return item.get("value") or None
+    return group.get(key) or None
+
+
+def _localize(group: Any, titles: dict[str, str]) -> Any:
+    if not isinstance(group, dict):
+        return group
+    arabic = extra(group, "title_ar") or titles.get(group.get("name") or "") or titles.get(group.get("id") or "")
+    if not arabic:
+        return group
+    # The copy shown, not the stored group: forms (for_edit) never get here.
+    return dict(group, display_name=arabic, title=arabic)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    result = up(context, data_dict)
+    return _localize(result, arabic_titles()) if arabic_page(context) else result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    result = up(context, data_dict)
+    return _localize(result, arabic_titles()) if arabic_page(context) else result
+
+
+def _localize_list(context: Any, result: Any) -> Any:
+    if not arabic_page(context) or not isinstance(result, list) or not any(isinstance(g, dict) for g in result):
+        return result
+    titles = arabic_titles()
+    return [_localize(g, titles) for g in result]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def group_list(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _localize_list(context, up(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_list(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _localize_list(context, up(context, data_dict))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    result = up(context, data_dict)
+    if not arabic_page(context) or not isinstance(result, dict) or context.get("for_edit"):
+        return result
+    titles = arabic_titles()
+    out = dict(result)
+    if isinstance(out.get("organization"), dict):
+        out["organization"] = _localize(out["organization"], titles)
+    if isinstance(out.get("groups"), list):
+        out["groups"] = [_localize(g, titles) for g in out["groups"]]
+    return out
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    result = up(context, data_dict)
+    if not arabic_page(context) or not isinstance(result, dict) or not result.get("search_facets"):
+        return result
+    titles = arabic_titles()
+    out = dict(result)
+    # Copies: the search backend may keep its results in a cache.
+    out["search_facets"] = facets = copy.deepcopy(result["search_facets"])
+    for field in GROUP_LISTS:
+        for item in (facets.get(field) or {}).get("items") or []:
+            if item.get("name") in titles:
+                item["display_name"] = titles[item["name"]]
+    return out
+
+
+def get_actions() -> dict[str, Any]:
+    return {"group_show": group_show, "organization_show": organization_show, "group_list": group_list,
+            "organization_list": organization_list, "package_show": package_show,
+            "package_search": package_search}
+
+
+def group_text(group: dict[str, Any], field: str) -> str:
+    """A group's ``description`` (or another field with an ``_ar`` extra) in
+    the page's language; the organization of a dataset carries no extras,
+    so they are looked up."""
+    if arabic_page() and isinstance(group, dict):
+        arabic = extra(group, f"{field}_ar") or arabic_titles(f"{field}_ar").get(group.get("name") or "")
+        if arabic:
+            return arabic
+    return (group or {}).get(field) or ""
