@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.lib.search.common import SearchQueryError
 
-from ckanext.casa.search import cache, compiler, facets, stats
+from ckanext.casa.search import cache, compiler, facet_bits, facets, stats
 from ckanext.casa.search.documents import (
     ARRAY_COLUMNS,
     PAYLOAD_FIELDS,
@@ -286,7 +286,7 @@ class PostgresConnection:
         if plan.typed:
             facet_sql = (
                 "(SELECT json_agg(json_build_array(f.field, f.value, f.n)) FROM ("
-                + facets.counting_sql(plan.typed)
+                + facets.counting_sql(plan.typed, limits=facet_bits.thresholds(model.Session))
                 + ") f)"
             )
         page = (
@@ -294,8 +294,9 @@ class PostgresConnection:
             f" ORDER BY {order} LIMIT :_limit OFFSET :_offset"
         )
         sql = (
-            f"WITH m AS MATERIALIZED (SELECT {', '.join(columns)} FROM {_SOURCE} WHERE {where})"
-            " SELECT (SELECT count(*) FROM m) AS total,"
+            f"WITH m AS MATERIALIZED (SELECT {', '.join(columns)} FROM {_SOURCE} WHERE {where}),"
+            " m_count AS MATERIALIZED (SELECT count(*) AS n FROM m)"
+            " SELECT (SELECT n FROM m_count) AS total,"
             f" {_with_documents(page, order, fl)} AS page,"
             f" {facet_sql} AS facets"
         )

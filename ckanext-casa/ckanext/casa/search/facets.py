@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from ckan import model
 
-from ckanext.casa.search import stats
+from ckanext.casa.search import facet_bits, stats
 from ckanext.casa.search.compiler import SqlBuilder
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
 
@@ -37,32 +37,27 @@ def _expand(name: str, row: str, builder: SqlBuilder) -> str:
     )
 
 
-# Facets counted from ``facet_ids`` (migration 0005): one unnest of small
-# integers for all of them, instead of one pass per column.
+# Facets counted from ``facet_ids`` (migration 0005), one unnest of small
+# integers for all of them, or from their bitsets (0009): see facet_bits.py.
 ID_FIELDS = stats.STAT_FIELDS
 
 
 def columns_needed(names: list[str]) -> list[str]:
     """The columns of ``d`` that counting_sql needs for the typed ``names``."""
-    columns = ["facet_ids"] if any(n in ID_FIELDS for n in names) else []
+    columns = ["ordinal", "facet_ids"] if any(n in ID_FIELDS for n in names) else []
     return columns + [n for n in dict.fromkeys(names) if n not in ID_FIELDS]
 
 
-def counting_sql(names: list[str], m: str = "m") -> str:
+def counting_sql(names: list[str], m: str = "m", limits: dict[str, int] | None = None) -> str:
     """SQL of (field, value, n) for the typed facets ``names`` over ``m`` (a
-    relation with the columns of columns_needed), keeping counts of at least
+    relation with the columns of columns_needed, its size in ``m_count``,
+    see facet_bits.counting_parts), keeping counts of at least
     ``:_mincount`` and per field the ``:_facet_limit`` largest (all if < 0);
-    ties are cut in code point order, as the caller sorts them."""
+    ties are cut in code point order, as the caller sorts them. ``limits``
+    are facet_bits.thresholds (none: every field from its ids)."""
     fields = list(dict.fromkeys(names))
-    parts = []
     with_ids = [n for n in fields if n in ID_FIELDS]
-    if with_ids:
-        wanted = ", ".join(f"'{n}'" for n in with_ids)
-        parts.append(
-            "SELECT v.field, v.value, x.n FROM (SELECT u.f, count(*) AS n FROM"
-            f" (SELECT unnest({m}.facet_ids) AS f FROM {m}) u GROUP BY u.f) x"
-            f" JOIN casa_search_facet_value v ON v.id = x.f WHERE v.field IN ({wanted})"
-        )
+    parts = facet_bits.counting_parts(with_ids, m, limits or {}) if with_ids else []
     for name in fields:
         if name not in ID_FIELDS:
             parts.append(
@@ -96,10 +91,12 @@ def from_columns(
     """Facets on typed columns, all from one evaluation of the query: the
     matching rows are materialised once and counted together."""
     columns = ", ".join(f"d.{c}" for c in columns_needed(names))
+    limits = facet_bits.thresholds(model.Session)
     rows = model.Session.execute(
         sa.text(
-            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {relation} WHERE {where}) "
-            + counting_sql(names)
+            f"WITH m AS MATERIALIZED (SELECT {columns} FROM {relation} WHERE {where}),"
+            " m_count AS MATERIALIZED (SELECT count(*) AS n FROM m) "
+            + counting_sql(names, limits=limits)
         ),
         dict(builder.params, _mincount=mincount, _facet_limit=limit),
     ).all()

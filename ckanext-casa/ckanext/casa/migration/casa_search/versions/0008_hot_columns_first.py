@@ -17,7 +17,12 @@ matches without checking them row by row (the planner drops a filter that
 the index predicate implies): 10 ms -> 7.4 ms to rank the 7,100 matches of
 one Arabic word. The full index stays for every other query.
 
-Column order carries no meaning: the downgrade keeps it.
+The first column is new: ``ordinal``, a small number per document, given
+once when the document is first indexed (an upsert of a known id keeps
+it), for the facet bitsets of 0009.
+
+Column order carries no meaning: the downgrade keeps it (and drops the
+ordinals).
 
 Revision ID: 0008_hot_columns_first
 Revises: 0007_gin_without_pending_list
@@ -33,6 +38,7 @@ depends_on = None
 
 COLUMNS = (
     # read by every text query
+    ("ordinal", "integer NOT NULL"),
     ("id", "text NOT NULL"),
     ("site_id", "text NOT NULL"),
     ("state", "text"),
@@ -71,9 +77,26 @@ INDEXES = (
     "CREATE INDEX casa_search_document_public_vector ON casa_search_document"
     f" USING gin (search_vector) {NO_PENDING} WHERE {PUBLIC}",
 )
+# The document's ordinal if it is indexed already (an upsert that becomes
+# an update), else a new one: a sequence default would spend a number on
+# every upsert, and leave ordinals ever sparser as datasets are edited.
+ORDINAL_FUNCTION = """
+CREATE OR REPLACE FUNCTION casa_search_ordinal() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.ordinal IS NULL THEN
+    SELECT d.ordinal INTO NEW.ordinal FROM casa_search_document d WHERE d.id = NEW.id;
+    IF NEW.ordinal IS NULL THEN
+      NEW.ordinal := nextval('casa_search_document_ordinal_seq');
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+"""
 # The triggers of 0003 (counts), 0005 (facet ids) and 0006 (generation),
-# on functions those migrations created.
+# on functions those migrations created, and the ordinal's.
 TRIGGERS = (
+    "CREATE TRIGGER casa_search_ordinal BEFORE INSERT ON casa_search_document"
+    " FOR EACH ROW EXECUTE FUNCTION casa_search_ordinal()",
     "CREATE TRIGGER casa_search_facet_ids BEFORE INSERT OR UPDATE ON casa_search_document"
     " FOR EACH ROW EXECUTE FUNCTION casa_search_facet_ids()",
     "CREATE TRIGGER casa_search_stats_insert AFTER INSERT ON casa_search_document"
@@ -97,7 +120,7 @@ REFERENCING = ("casa_search_content", "casa_search_payload")
 
 
 def upgrade():
-    names = ", ".join(name for name, _ in COLUMNS)
+    names = ", ".join(name for name, _ in COLUMNS[1:])
     op.execute(
         "CREATE TABLE casa_search_document_rebuilt ("
         + ", ".join(f"{name} {definition}" for name, definition in COLUMNS)
@@ -106,8 +129,9 @@ def upgrade():
     # No trigger on the new table yet: rows, counts and facet ids are copied
     # as they are, and dropping the old table fires no DELETE trigger.
     op.execute(
-        f"INSERT INTO casa_search_document_rebuilt ({names})"
-        f" SELECT {names} FROM casa_search_document ORDER BY id"
+        f"INSERT INTO casa_search_document_rebuilt (ordinal, {names})"
+        f" SELECT row_number() OVER (ORDER BY id), {names} FROM casa_search_document"
+        " ORDER BY id"
     )
     for table in REFERENCING:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_id_fkey")
@@ -117,6 +141,20 @@ def upgrade():
         "ALTER TABLE casa_search_document"
         " ADD CONSTRAINT casa_search_document_pkey PRIMARY KEY (id)"
     )
+    op.execute(
+        "ALTER TABLE casa_search_document"
+        " ADD CONSTRAINT casa_search_document_ordinal_key UNIQUE (ordinal)"
+    )
+    # Owned by the column: dropped with the table (CKAN's test reset).
+    op.execute(
+        "CREATE SEQUENCE casa_search_document_ordinal_seq"
+        " OWNED BY casa_search_document.ordinal"
+    )
+    op.execute(
+        "SELECT setval('casa_search_document_ordinal_seq',"
+        " (SELECT coalesce(max(ordinal), 0) + 1 FROM casa_search_document), false)"
+    )
+    op.execute(ORDINAL_FUNCTION)
     for statement in INDEXES + TRIGGERS:
         op.execute(statement)
     for table in REFERENCING:
@@ -129,3 +167,6 @@ def upgrade():
 
 def downgrade():
     op.execute("DROP INDEX IF EXISTS casa_search_document_public_vector")
+    op.execute("DROP TRIGGER IF EXISTS casa_search_ordinal ON casa_search_document")
+    op.execute("DROP FUNCTION IF EXISTS casa_search_ordinal()")
+    op.execute("ALTER TABLE casa_search_document DROP COLUMN ordinal")
