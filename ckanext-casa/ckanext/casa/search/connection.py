@@ -79,6 +79,10 @@ _SOURCE = (
     "(SELECT n.*, c.doc FROM casa_search_document n"
     " LEFT JOIN casa_search_content c ON c.id = n.id) d"
 )
+_TABLES = (
+    "casa_search_document", "casa_search_content", "casa_search_payload",
+    "casa_search_facet_value", "casa_search_facet_bits",
+)
 # The columns compile_sort orders by, besides the score and the JSONB copy.
 _SORT_COLUMNS = tuple(
     c.removeprefix("d.") for c in compiler.SORT_COLUMNS.values() if c != "d.id"
@@ -173,7 +177,8 @@ class PostgresConnection:
         model.Session.commit()
 
     def optimize(self, **_: Any) -> None:
-        model.Session.execute(sa.text("ANALYZE casa_search_document"))
+        for table in _TABLES:
+            model.Session.execute(sa.text(f"ANALYZE {table}"))
 
     # -- reads ----------------------------------------------------------------
     def search(self, q: str | None = None, search_handler: str | None = None, **params: Any) -> Results:
