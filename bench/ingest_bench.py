@@ -75,7 +75,7 @@ elif step == "publish":
     from casa_pipelines.publish import PUBLIC, publish, release_downloads, table_resource_id
     from casa_pipelines.spec import load_spec
     spec = load_spec(Path(sys.argv[5]), root=Path(sys.argv[6]))
-    # As `casa ingest` does: the staged rows also kept as Parquet (archive.py).
+    # As `casa ingest` does: the staged bytes also kept, compressed (archive.py).
     result = ingest(spec, path, url, archive_dir=Path(sys.argv[8]))
     published = publish(spec, url, number=result.release.number, archive_dir=Path(sys.argv[8]))
     out["seconds"] = time.perf_counter() - t0

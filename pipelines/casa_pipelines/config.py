@@ -23,7 +23,7 @@ class Settings:
     downloads_dir: Path | None = None
     # The portal's address, for the download links written in the catalogue.
     site_url: str = "http://127.0.0.1:5000"
-    # Where each release's staged rows are kept as Parquet (archive.py): the
+    # Where each release's staged rows are kept, compressed (archive.py): the
     # whole release, never served; CASA_RELEASES_DIR, else beside the uploads.
     releases_dir: Path | None = None
 

@@ -82,7 +82,7 @@ STEPS = ("read", "validate", "stage", "suite", "record")
 def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = None,
            referential: ReferentialLookup | None = None, archive_dir: Path | None = None,
            progress: Callable[[str], None] | None = None) -> IngestResult:
-    """``archive_dir``: where the staged rows are also kept, as Parquet, so
+    """``archive_dir``: where the staged rows are also kept, compressed, so
     that a release survives a PostgreSQL crash (archive.py); None keeps none."""
     step = progress or (lambda name: None)
     step("read")
@@ -116,9 +116,9 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
         drop_partial(archive_dir, spec.slug)
         conn.commit()
         step("stage")
-        archive = ArchiveWriter(archive_dir, spec.slug, typed.schema) if archive_dir is not None else None
+        archive = ArchiveWriter(archive_dir, spec.slug) if archive_dir is not None else None
         try:
-            staged = stage(conn, spec.slug, schema, archive.tee(typed) if archive else typed)
+            staged = stage(conn, spec.slug, schema, typed, tee=archive.write if archive else None)
         except BaseException:
             if archive:
                 archive.discard()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from queue import Queue
 
@@ -109,10 +109,11 @@ def table_prefix(slug: str) -> str:
 
 
 def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema,
-          typed: pa.Table | pa.RecordBatchReader) -> Staged:
+          typed: pa.Table | pa.RecordBatchReader, tee: Callable[[bytes], object] | None = None) -> Staged:
     """Create ``casa_staging.<slug>__load_<id>`` and COPY the rows in.
     Runs in the caller's transaction, so a failure leaves nothing behind.
-    ``typed`` is a table, or a stream of batches (see ``typed_reader``)."""
+    ``typed`` is a table, or a stream of batches (see ``typed_reader``);
+    ``tee`` also gets every block of the canonical CSV (archive.py)."""
     name = f"{table_prefix(slug)}__load_{uuid.uuid4().hex[:8]}"
     ident = sql.Identifier(STAGING, name)
     by_name = {f.name: f for f in schema.fields}
@@ -127,20 +128,34 @@ def stage(conn: psycopg.Connection, slug: str, schema: CompiledSchema,
     except psycopg.Error as exc:
         raise PublishError(f"Échec de la mise en zone de préparation : {exc.diag.message_primary or exc}",
                            f"Staging failed: {exc.diag.message_primary or exc}") from None
-    digest, rows = copy_into(conn, ident, typed)
+    try:
+        cursor = conn.cursor()
+        with cursor.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(ident),
+                         writer=_BoundedWriter(cursor)) as copy:
+            if tee is None:
+                digest, rows = write_canonical(typed, copy.write)
+            else:
+                def both(data: bytes) -> None:
+                    tee(data)
+                    copy.write(data)
+
+                digest, rows = write_canonical(typed, both)
+    except psycopg.Error as exc:
+        raise PublishError(f"Échec de la mise en zone de préparation : {exc.diag.message_primary or exc}",
+                           f"Staging failed: {exc.diag.message_primary or exc}") from None
     return Staged(STAGING, name, rows, digest)
 
 
-def copy_into(conn: psycopg.Connection, table: sql.Composable,
-              typed: pa.Table | pa.RecordBatchReader) -> tuple[str, int]:
-    """COPY the rows into ``table`` (whose columns are the rows' columns, in
-    order), in the caller's transaction; return the canonical CSV's sha256
-    and the row count."""
+def copy_bytes(conn: psycopg.Connection, table: sql.Composable, chunks: Iterable[bytes]) -> int:
+    """COPY canonical CSV bytes (header first) into ``table``, in the
+    caller's transaction; return the number of rows."""
     try:
         cursor = conn.cursor()
         with cursor.copy(sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(table),
                          writer=_BoundedWriter(cursor)) as copy:
-            return write_canonical(typed, copy.write)
+            for chunk in chunks:
+                copy.write(chunk)
+        return cursor.rowcount
     except psycopg.Error as exc:
         raise PublishError(f"Échec de la mise en zone de préparation : {exc.diag.message_primary or exc}",
                            f"Staging failed: {exc.diag.message_primary or exc}") from None

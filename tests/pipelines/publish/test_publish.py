@@ -328,7 +328,7 @@ def test_a_staged_table_emptied_by_a_crash_is_never_published(spec: DatasetSpec,
 
 def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetSpec, url: str,
                                                                   tmp_path: Path) -> None:
-    """With an archive folder, ingest keeps the staged rows as Parquet: after
+    """With an archive folder, ingest keeps the staged bytes, compressed: after
     a crash, rollback and diff fill the emptied table again, byte for byte
     (same content hash), and a tampered archive is refused."""
     archive = tmp_path / "releases"
@@ -339,7 +339,7 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
            archive_dir=archive)
     publish(spec, url, archive_dir=archive)
     kept = sorted(p.name for p in (archive / spec.slug).iterdir())
-    assert len(kept) == 2 and f"{first.sha256}.parquet" in kept  # no temporary file left
+    assert len(kept) == 2 and f"{first.sha256}.csv.zst" in kept  # no temporary file left
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
     with psycopg.connect(url) as conn:
@@ -348,13 +348,16 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')
         # A damaged archive (here: one of another release's content) is refused.
-        good = (archive / spec.slug / f"{first.sha256}.parquet").read_bytes()
-        (archive / spec.slug / f"{first.sha256}.parquet").write_bytes(
+        good = (archive / spec.slug / f"{first.sha256}.csv.zst").read_bytes()
+        (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(
             (archive / spec.slug / next(k for k in kept if not k.startswith(first.sha256))).read_bytes())
     with pytest.raises(PublishError, match="ne redonne pas la version 1"):
         publish(spec, url, number=1, rollback=True, archive_dir=archive)
+    (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good[: len(good) // 2])  # cut short
+    with pytest.raises(PublishError, match="illisible|ne redonne pas"):
+        publish(spec, url, number=1, rollback=True, archive_dir=archive)
     assert statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
-    (archive / spec.slug / f"{first.sha256}.parquet").write_bytes(good)
+    (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good)
     publish(spec, url, number=1, rollback=True, archive_dir=archive)
     assert public_rows(url, spec.slug) == published_first
     with psycopg.connect(url) as conn:
