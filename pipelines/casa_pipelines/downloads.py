@@ -19,6 +19,11 @@ How the files are made, without one Python object per row where it matters:
 - JSON and GeoJSON are rendered by PostgreSQL (``to_json``, ``ST_AsGeoJSON``)
   and streamed to disk: one JSON value per line, joined into an array.
 
+This module builds, locks and publishes the release directory; the formats
+are written by ``downloads_tabular`` (Parquet, CSV, XLSX through
+``downloads_xlsx``) and ``downloads_json``, and ``downloads_package`` writes
+the Data Package descriptor.
+
 Formula neutralisation (CSV only): a cell of a TEXT column whose value starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a single
 quote (``'``) in front, so a spreadsheet opening the CSV shows the text
@@ -43,7 +48,6 @@ is complete and is never rebuilt.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -59,13 +63,22 @@ from typing import Any, BinaryIO
 
 import psycopg
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-import yaml
 from psycopg import sql
 
-from casa_pipelines.downloads_xlsx import MAX_CELL, SheetWriter
+from casa_pipelines.downloads_json import (
+    copy_json_lines,
+    geojson_query,
+    json_query,
+    order_by,
+)
+from casa_pipelines.downloads_package import (
+    MEDIATYPES,
+    package_descriptor,
+    resource_descriptor,
+    table_schema,
+)
+from casa_pipelines.downloads_tabular import tabular_files
+from casa_pipelines.downloads_xlsx import MAX_CELL
 from casa_pipelines.spec import DatasetSpec
 
 log = logging.getLogger(__name__)
@@ -75,34 +88,6 @@ DATAPACKAGE = "datapackage.json"
 XLSX_MAX_ROWS = 1_048_575
 XLSX_MAX_CELL = MAX_CELL
 INTERNAL_COLUMNS = frozenset({"_id", "_full_text"})
-# Text cells starting with one of these are neutralised in the CSV file.
-FORMULA_PREFIX = r"^[=+\-@\t\r]"
-COPY_CHUNK = 1 << 20
-ARROW_BLOCK = 8 << 20
-
-MEDIATYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "geojson": "application/geo+json",
-    "parquet": "application/vnd.apache.parquet",
-    "datapackage": "application/json",
-}
-# Known licence ids of the dataset definitions -> Data Package licence.
-LICENSES = {
-    "cc-by-4.0": ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/",
-                  "Creative Commons Attribution 4.0 International"),
-    "cc-by-sa-4.0": ("CC-BY-SA-4.0", "https://creativecommons.org/licenses/by-sa/4.0/",
-                     "Creative Commons Attribution Share-Alike 4.0 International"),
-    "cc-zero": ("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/",
-                "Creative Commons CCZero 1.0"),
-    "odc-odbl": ("ODbL-1.0", "https://opendatacommons.org/licenses/odbl/1-0/",
-                 "Open Data Commons Open Database License 1.0"),
-    "odc-by": ("ODC-By-1.0", "https://opendatacommons.org/licenses/by/1-0/",
-               "Open Data Commons Attribution License 1.0"),
-    "other-open": ("other-open", None, "Autre licence ouverte"),
-}
-
 
 @dataclass(frozen=True)
 class DownloadFile:
@@ -251,7 +236,7 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
                 en=f"No XLSX file: {rows} rows exceed an Excel sheet's limit ({XLSX_MAX_ROWS} rows). "
                    "Use the CSV or Parquet file.",
             ))
-        truncated = _tabular_files(scratch, columns, work, slug, rows, write_xlsx, timings)
+        truncated = tabular_files(scratch, columns, work, slug, rows, write_xlsx, timings)
         scratch.unlink()
         if truncated:
             notes.append(Note(
@@ -264,23 +249,23 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
                    "the other formats hold the whole value.",
             ))
         mark = time.perf_counter()
-        _copy_json_lines(conn, _json_query(ident, columns, has_id), work / f"{slug}.json", b"[\n", b"\n]\n")
+        copy_json_lines(conn, json_query(ident, columns, has_id), work / f"{slug}.json", b"[\n", b"\n]\n")
         timings["json"] = time.perf_counter() - mark
         mark = time.perf_counter()
         geometry = next((c for c in columns if c.name == geometry_column), None)
         if geometry is not None:
-            _copy_json_lines(conn, _geojson_query(ident, columns, has_id, geometry.name),
+            copy_json_lines(conn, geojson_query(ident, columns, has_id, geometry.name),
                              work / f"{slug}.geojson",
                              b'{"type": "FeatureCollection", "features": [\n', b"\n]}\n")
             timings["geojson"] = time.perf_counter() - mark
         conn.rollback()
 
-    schema = _table_schema(spec, columns, geometry_column)
+    schema = table_schema(spec, columns, geometry_column)
     for fmt in ("csv", "xlsx", "json", "parquet", "geojson"):
         path = work / f"{slug}.{fmt}"
         if path.exists():
-            resources.append(_resource(path, fmt, slug, schema if fmt != "geojson" else None))
-    package = _package(spec, release, rows, resources, notes)
+            resources.append(resource_descriptor(path, fmt, slug, schema if fmt != "geojson" else None))
+    package = package_descriptor(spec, release, rows, resources, notes)
     _write_synced(work / DATAPACKAGE, json.dumps(package, ensure_ascii=False, indent=2).encode() + b"\n")
     timings["total"] = time.perf_counter() - started
     log.info("downloads of %s release %s (%s rows) built in %s", slug, release, rows,
@@ -334,236 +319,13 @@ def _has_id(conn: psycopg.Connection, ident: sql.Identifier) -> bool:
 def _copy_csv(conn: psycopg.Connection, ident: sql.Identifier, columns: list[_Column], has_id: bool,
               target: Path) -> None:
     select = sql.SQL(", ").join(c.select for c in columns)
-    query = sql.SQL("COPY (SELECT {} FROM {} t{}) TO STDOUT (FORMAT csv)").format(select, ident, _order_by(has_id))
+    query = sql.SQL("COPY (SELECT {} FROM {} t{}) TO STDOUT (FORMAT csv)").format(select, ident, order_by(has_id))
     with target.open("wb") as out, conn.cursor().copy(query) as copy:
         while data := copy.read():
             out.write(data)
 
 
-def _batches(scratch: Path, columns: list[_Column]) -> Iterator[pa.RecordBatch]:
-    if scratch.stat().st_size == 0:  # no rows: Arrow refuses an empty CSV
-        return
-    reader = pacsv.open_csv(
-        scratch,
-        read_options=pacsv.ReadOptions(column_names=[c.label for c in columns], block_size=ARROW_BLOCK),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c.label: c.arrow for c in columns},
-            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=False,
-            true_values=["t"], false_values=["f"],
-        ),
-    )
-    yield from reader
-
-
-def neutralise(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """The batch with every text cell that a spreadsheet would run as a
-    formula prefixed with a single quote; other columns unchanged."""
-    arrays = []
-    for array in batch.columns:
-        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            risky = pc.match_substring_regex(array, FORMULA_PREFIX)
-            array = pc.if_else(risky, pc.binary_join_element_wise("'", array, ""), array)
-        arrays.append(array)
-    return pa.RecordBatch.from_arrays(arrays, schema=batch.schema)
-
-
-def _tabular_files(scratch: Path, columns: list[_Column], work: Path, slug: str, rows: int, write_xlsx: bool,
-                   timings: dict[str, float]) -> int:
-    """Parquet, CSV and XLSX in one pass over the typed batches; returns the
-    number of XLSX cells that had to be truncated."""
-    schema = pa.schema([pa.field(c.label, c.arrow) for c in columns])
-    truncated = 0
-    with contextlib.ExitStack() as stack:
-        parquet = stack.enter_context(pq.ParquetWriter(work / f"{slug}.parquet", schema, compression="zstd"))
-        csv_out = stack.enter_context((work / f"{slug}.csv").open("wb"))
-        csv = stack.enter_context(pacsv.CSVWriter(csv_out, schema, write_options=pacsv.WriteOptions(
-            include_header=True, quoting_style="needed")))
-        sheet = stack.enter_context(SheetWriter(work / f"{slug}.xlsx", slug, schema, rows)) if write_xlsx else None
-        for name in ("arrow", "parquet", "csv", "xlsx"):
-            timings.setdefault(name, 0.0)
-        batches = _batches(scratch, columns)
-        while True:
-            mark = time.perf_counter()
-            batch = next(batches, None)
-            timings["arrow"] += time.perf_counter() - mark
-            if batch is None:
-                break
-            for name, write in (("parquet", parquet.write_batch), ("csv", lambda b: csv.write_batch(neutralise(b)))):
-                mark = time.perf_counter()
-                write(batch)
-                timings[name] += time.perf_counter() - mark
-            if sheet is not None:
-                mark = time.perf_counter()
-                sheet.write(batch)
-                timings["xlsx"] += time.perf_counter() - mark
-        if sheet is not None:
-            mark = time.perf_counter()
-            sheet.close()
-            timings["xlsx"] += time.perf_counter() - mark
-            truncated = sheet.truncated
-    for name in (f"{slug}.parquet", f"{slug}.csv", f"{slug}.xlsx"):
-        if (work / name).exists():
-            _fsync(work / name)
-    return truncated
-
-
-def _json_query(ident: sql.Identifier, columns: list[_Column], has_id: bool) -> sql.Composable:
-    select = sql.SQL(", ").join(_json_select(c, prefix="t") for c in columns)
-    return sql.SQL("SELECT to_json(r) FROM {t} t CROSS JOIN LATERAL (SELECT {select}) r{order}").format(
-        t=ident, select=select, order=_order_by(has_id))
-
-
-def _geojson_query(ident: sql.Identifier, columns: list[_Column], has_id: bool,
-                   geometry_column: str) -> sql.Composable:
-    props = sql.SQL(", ").join(_json_select(c, prefix="t") for c in columns if c.name != geometry_column)
-    return sql.SQL(
-        "SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(t.{g})::json, "
-        "'properties', to_json(p)) FROM {t} t CROSS JOIN LATERAL (SELECT {props}) p{order}"
-    ).format(g=sql.Identifier(geometry_column), t=ident, props=props,
-             order=_order_by(has_id))
-
-
-def _order_by(has_id: bool) -> sql.Composable:
-    return sql.SQL(" ORDER BY t.{}").format(sql.Identifier("_id")) if has_id else sql.SQL("")
-
-
-def _json_select(c: _Column, prefix: str | None = None) -> sql.Composable:
-    col = sql.Identifier(prefix, c.name) if prefix else sql.Identifier(c.name)
-    if c.pg_type.startswith(("geometry", "geography")):
-        return sql.SQL("ST_AsText({}) AS {}").format(col, sql.Identifier(c.label))
-    return sql.SQL("{} AS {}").format(col, sql.Identifier(c.label))
-
-
-def _copy_json_lines(conn: psycopg.Connection, query: sql.Composable, target: Path, head: bytes,
-                     tail: bytes) -> None:
-    """Stream one JSON value per row into ``head v1,\\nv2 ... tail``.
-
-    COPY in CSV mode with a delimiter and a quote character that JSON text
-    never contains (PostgreSQL escapes every control character in JSON
-    strings) and no raw newline: each value is written verbatim, one per
-    line, so only the line ends need a comma."""
-    copy_sql = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')").format(query)
-    pending = b""
-    with target.open("wb") as out:
-        out.write(head)
-        with conn.cursor().copy(copy_sql) as copy:
-            while data := copy.read():
-                chunk = pending + bytes(data).replace(b"\n", b",\n")
-                out.write(chunk[:-2])
-                pending = chunk[-2:]
-        # ``pending`` is the last line's ",\n" (or nothing when there is no row).
-        out.write(tail)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-# ---------------------------------------------------------------- datapackage
-
-
-def _table_schema(spec: DatasetSpec, columns: list[_Column], geometry_column: str | None) -> dict[str, Any]:
-    declared = _read_schema(spec.schema_path)
-    by_name = {f.get("name"): f for f in declared.get("fields", []) if isinstance(f, dict)}
-    redacted = {r.column for r in spec.public.redactions}
-    fields = []
-    for c in columns:
-        if c.name == geometry_column or c.pg_type.startswith(("geometry", "geography")):
-            fields.append({"name": c.label, "type": "string",
-                           "description": "Géométrie en WKT, WGS 84 (EPSG:4326)."})
-            continue
-        item = json.loads(json.dumps(by_name.get(c.name) or {"name": c.name, "type": c.kind}, default=str))
-        constraints = item.get("constraints")
-        if isinstance(constraints, dict):
-            if c.name in redacted:  # suppressed small counts are empty cells
-                constraints.pop("required", None)
-            if not constraints:
-                item.pop("constraints")
-        fields.append(item)
-    schema: dict[str, Any] = {"fields": fields}
-    names = {c.label for c in columns}
-    pk = declared.get("primaryKey")
-    pk = [pk] if isinstance(pk, str) else pk
-    if pk and all(k in names for k in pk):
-        schema["primaryKey"] = list(pk)
-    if "missingValues" in declared:
-        schema["missingValues"] = declared["missingValues"]
-    return schema
-
-
-def _read_schema(path: Path) -> dict[str, Any]:
-    text = Path(path).read_text(encoding="utf-8")
-    data = json.loads(text) if Path(path).suffix == ".json" else yaml.safe_load(text)
-    return data if isinstance(data, dict) else {}
-
-
-def _resource(path: Path, fmt: str, slug: str, schema: dict[str, Any] | None) -> dict[str, Any]:
-    resource: dict[str, Any] = {
-        "name": f"{slug}-{fmt}",
-        "path": path.name,
-        "format": fmt,
-        "mediatype": MEDIATYPES[fmt],
-        "bytes": path.stat().st_size,
-        "hash": f"sha256:{_sha256(path)}",
-    }
-    if fmt in ("csv", "json", "geojson"):
-        resource["encoding"] = "utf-8"
-    if fmt == "csv":
-        resource["description"] = (
-            "Les cellules de texte commençant par =, +, -, @, une tabulation ou un retour chariot "
-            "sont précédées d'une apostrophe (protection contre l'injection de formules)."
-        )
-    if schema is not None:
-        resource["profile"] = "tabular-data-resource"
-        resource["schema"] = schema
-    return resource
-
-
-def _package(spec: DatasetSpec, release: int, rows: int, resources: list[dict[str, Any]],
-             notes: list[Note]) -> dict[str, Any]:
-    ckan = spec.ckan
-    name, path, title = LICENSES.get(ckan.license, (ckan.license, None, ckan.license))
-    licence: dict[str, Any] = {"name": name, "title": title}
-    if path:
-        licence["path"] = path
-    package: dict[str, Any] = {
-        "profile": "data-package",
-        "name": spec.slug,
-        "title": ckan.title["fr"],
-        "description": ckan.description["fr"],
-        "version": str(release),
-        "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "licenses": [licence],
-        "keywords": list(ckan.tags.get("fr", [])),
-        "sources": [{"title": ckan.attribution or ckan.organization}],
-        "contributors": [{"title": ckan.organization, "role": "publisher"}],
-        "resources": resources,
-        "casa": {
-            "slug": spec.slug,
-            "release": release,
-            "rows": rows,
-            "title": dict(ckan.title),
-            "description": dict(ckan.description),
-            "attribution": ckan.attribution,
-            "notes": [n.__dict__ for n in notes],
-        },
-    }
-    return package
-
-
 # ---------------------------------------------------------------- files
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(COPY_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
 
 
 def _fsync_dir(path: Path) -> None:
