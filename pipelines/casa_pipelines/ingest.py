@@ -35,10 +35,11 @@ from casa_pipelines.search_text import SEARCH, search_column, searchable
 from casa_pipelines.spec import DatasetSpec
 from casa_pipelines.stage import GEOMETRY, STAGING, stage
 from casa_pipelines.validate import load_schema, validate
-from casa_pipelines.validate.engine import compile_schema, typed_arrow, typed_reader
+from casa_pipelines.validate.engine import compile_schema
 from casa_pipelines.validate.referential_check import ReferentialLookup
 from casa_pipelines.validate.report import Report
 from casa_pipelines.validate.suite import read_suite, run_suite_on_postgres
+from casa_pipelines.validate.typed import typed_arrow, typed_reader
 
 ROW_ID = "_id"  # position of the row in the file, staged with it
 

@@ -12,7 +12,7 @@ import yaml
 from casa_pipelines.errors import SpecError
 from casa_pipelines.extract.table import Table
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.validate.engine import compile_schema, typed_arrow, validate_table
+from casa_pipelines.validate.engine import compile_schema, validate_table
 from casa_pipelines.validate.geometry import geometry_issues
 from casa_pipelines.validate.issue import Issue
 from casa_pipelines.validate.referential_check import (
@@ -21,6 +21,7 @@ from casa_pipelines.validate.referential_check import (
 )
 from casa_pipelines.validate.report import Report
 from casa_pipelines.validate.suite import read_suite, run_suite_on_arrow
+from casa_pipelines.validate.typed import typed_arrow
 
 __all__ = ["Issue", "Report", "load_schema", "validate"]
 

@@ -11,12 +11,8 @@ from pathlib import Path
 import pytest
 from casa_pipelines.errors import SourceError
 from casa_pipelines.extract import extract
-from casa_pipelines.validate.engine import (
-    compile_schema,
-    typed_arrow,
-    typed_reader,
-    validate_table,
-)
+from casa_pipelines.validate.engine import compile_schema, validate_table
+from casa_pipelines.validate.typed import typed_arrow, typed_reader
 
 CELLS = ["", " ", "a", "b c", "x,y", 'a "q" b', '"', '""', "n/a", "NA", "12", " 7 ", "-3.5", "2024-02-29",
          "2023-02-30", "EQ-1", "الدار", "é", "=SUM(A1)", "+1", "true", "1_000"]

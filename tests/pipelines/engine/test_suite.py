@@ -11,12 +11,13 @@ import pytest
 import yaml
 from casa_pipelines.errors import SpecError
 from casa_pipelines.extract import extract_bytes
-from casa_pipelines.validate.engine import compile_schema, typed_arrow
+from casa_pipelines.validate.engine import compile_schema
 from casa_pipelines.validate.suite import (
     read_suite,
     run_suite_on_arrow,
     run_suite_on_postgres,
 )
+from casa_pipelines.validate.typed import typed_arrow
 
 SCHEMA = {"fields": [{"name": "code", "type": "string"}, {"name": "legale", "type": "integer"},
                      {"name": "municipale", "type": "integer"}]}
