@@ -59,9 +59,12 @@ class TestFrenchText:
         assert names(q="hôpital régional") == ["plain"]
 
     def test_notes_and_tags_are_searched_too(self):
-        factories.Dataset(name="by-notes", notes="Recensement de la population, édition 2024")
-        factories.Dataset(name="by-tag", tags=[{"name": "Éducation"}])
-        factories.Dataset(name="neither")
+        # Titles and notes given: the factory's are random English words,
+        # "education" among them now and then.
+        factories.Dataset(name="by-notes", title="Recensement",
+                          notes="Recensement de la population, édition 2024")
+        factories.Dataset(name="by-tag", title="Écoles", notes="Liste", tags=[{"name": "Éducation"}])
+        factories.Dataset(name="neither", title="Autre", notes="Autre chose")
         assert names(q="edition") == ["by-notes"]
         assert names(q="education") == ["by-tag"]
 

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from ckan import model
 from ckan.tests import factories, helpers
-
 from ckanext.casa.search import facet_bits
 from ckanext.casa.search.connection import PostgresConnection
 

@@ -25,53 +25,19 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.lib.search.common import SearchQueryError
 
-from ckanext.casa.search import cache, compiler, facet_bits, facets, stats
-from ckanext.casa.search.documents import (
-    ARRAY_COLUMNS,
-    PAYLOAD_FIELDS,
-    SCALAR_COLUMNS,
-    document_row,
+from ckanext.casa.search import (
+    cache,
+    compiler,
+    documents,
+    facet_bits,
+    facets,
+    results,
+    stats,
 )
+from ckanext.casa.search.documents import document_row
 
 log = logging.getLogger(__name__)
 
-# Each write is one statement over all the documents it carries (their rows
-# passed as one JSON array): the statement-level triggers that keep the
-# counts (stats.py) then run once per write, not once per document.
-_DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort",)
-_RECORDS = "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({})"
-_VECTOR = (
-    "setweight(to_tsvector('simple', r.\"text_A\"), 'A')"
-    " || setweight(to_tsvector('simple', r.\"text_B\"), 'B')"
-    " || setweight(to_tsvector('simple', r.\"text_C\"), 'C')"
-    " || setweight(to_tsvector('simple', r.\"text_D\"), 'D')"
-)
-_UPSERT_DOCUMENT = sa.text(
-    "INSERT INTO casa_search_document ("
-    + ", ".join(_DOC_COLUMNS)
-    + ", search_vector) SELECT "
-    + ", ".join(f"r.{c}" for c in _DOC_COLUMNS)
-    + f", {_VECTOR} FROM "
-    + _RECORDS.format(
-        ", ".join(f"{c} text[]" if c in ARRAY_COLUMNS else f"{c} text" for c in _DOC_COLUMNS)
-        + ', "text_A" text, "text_B" text, "text_C" text, "text_D" text'
-    )
-    + " ON CONFLICT (id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
-    + ", search_vector = EXCLUDED.search_vector"
-)
-_UPSERT_CONTENT = sa.text(
-    "INSERT INTO casa_search_content (id, doc) SELECT r.id, CAST(r.doc AS jsonb) FROM "
-    + _RECORDS.format("id text, doc text")
-    + " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc"
-)
-_UPSERT_PAYLOAD = sa.text(
-    "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
-    " SELECT r.id, r.data_dict, r.validated_data_dict FROM "
-    + _RECORDS.format("id text, data_dict text, validated_data_dict text")
-    + " ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,"
-    " validated_data_dict = EXCLUDED.validated_data_dict"
-)
 # What queries read, as one relation ``d``. The LEFT JOIN on the content
 # table's primary key is removed by PostgreSQL's planner when a query uses
 # no field without a column, so the JSONB copy is read only when needed.
@@ -87,21 +53,6 @@ _TABLES = (
 _SORT_COLUMNS = tuple(
     c.removeprefix("d.") for c in compiler.SORT_COLUMNS.values() if c != "d.id"
 )
-class Results:
-    """The part of ``pysolr.Results`` that CKAN reads."""
-
-    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]):
-        self.docs = docs
-        self.hits = hits
-        self.facets = facets
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def __iter__(self):
-        return iter(self.docs)
-
-
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -146,9 +97,9 @@ class PostgresConnection:
         try:
             session = model.Session
             payload = {"rows": json.dumps(rows, ensure_ascii=False)}
-            session.execute(_UPSERT_DOCUMENT, payload)
-            session.execute(_UPSERT_CONTENT, payload)
-            session.execute(_UPSERT_PAYLOAD, payload)
+            session.execute(documents.UPSERT_DOCUMENT, payload)
+            session.execute(documents.UPSERT_CONTENT, payload)
+            session.execute(documents.UPSERT_PAYLOAD, payload)
         except sa.exc.SQLAlchemyError as error:
             # pysolr.SolrError is what CKAN turns into SearchIndexError.
             raise pysolr.SolrError(f"PostgreSQL search index write failed: {error}") from error
@@ -181,22 +132,24 @@ class PostgresConnection:
             model.Session.execute(sa.text(f"ANALYZE {table}"))
 
     # -- reads ----------------------------------------------------------------
-    def search(self, q: str | None = None, search_handler: str | None = None, **params: Any) -> Results:
+    def search(
+        self, q: str | None = None, search_handler: str | None = None, **params: Any
+    ) -> results.Results:
         session = model.Session
         state = session.execute(_PREPARE).one()
-        results = cache.current()
-        if results.size <= 0 or state.written == "yes" or state.generation is None:
+        answers = cache.current()
+        if answers.size <= 0 or state.written == "yes" or state.generation is None:
             # This transaction wrote to the index: its own view, not cached.
             return self._search(q, params)
-        key = results.key(q, params, self.use_stats)
-        found = results.get(state.generation, key)
+        key = answers.key(q, params, self.use_stats)
+        found = answers.get(state.generation, key)
         if found is not None:
             return found
         answer = self._search(q, params)
-        results.put(state.generation, key, answer)
+        answers.put(state.generation, key, answer)
         return answer
 
-    def _search(self, q: str | None, params: dict[str, Any]) -> Results:
+    def _search(self, q: str | None, params: dict[str, Any]) -> results.Results:
         builder = compiler.SqlBuilder()
         # PostgreSQL text cannot hold NUL, and the driver refuses it with a
         # plain ValueError (a server error); Solr drops it as well.
@@ -243,7 +196,7 @@ class PostgresConnection:
             docs = self._page(where, order, builder, rows, start, fl)
         if plan.names:
             facet_fields = self._facets(where, builder, plan, base, facet_fields)
-        return Results(docs, hits, {"facet_fields": facet_fields or {}})
+        return results.Results(docs, hits, {"facet_fields": facet_fields or {}})
 
     def _where(self, q: str, params: dict[str, Any], builder: compiler.SqlBuilder) -> str:
         q = q.strip()
@@ -302,7 +255,7 @@ class PostgresConnection:
             f"WITH m AS MATERIALIZED (SELECT {', '.join(columns)} FROM {_SOURCE} WHERE {where}),"
             " m_count AS MATERIALIZED (SELECT count(*) AS n FROM m)"
             " SELECT (SELECT n FROM m_count) AS total,"
-            f" {_with_documents(page, order, fl)} AS page,"
+            f" {results.with_documents(page, order, fl)} AS page,"
             f" {facet_sql} AS facets"
         )
         params = dict(
@@ -313,7 +266,7 @@ class PostgresConnection:
         counted: dict[str, list[Any]] = {}
         if plan.typed:
             counted = facets.grouped(plan.typed, [tuple(f) for f in row.facets or []], plan.limit)
-        return _documents(row.page, fl), int(row.total), counted
+        return results.documents(row.page, fl), int(row.total), counted
 
     def _page(
         self, where: str, order: str, builder: compiler.SqlBuilder, rows: int, start: int, fl: Any
@@ -326,9 +279,9 @@ class PostgresConnection:
         )
         params = dict(builder.params, _limit=rows, _offset=start)
         found = model.Session.execute(
-            sa.text(f"SELECT {_with_documents(page, order, fl)} AS page"), params
+            sa.text(f"SELECT {results.with_documents(page, order, fl)} AS page"), params
         ).scalar_one()
-        return _documents(found, fl)
+        return results.documents(found, fl)
 
     def _facet_plan(self, params: dict[str, Any], base: stats.BaseQuery | None) -> _FacetPlan:
         """Which requested facets come from the maintained counts, which are
@@ -385,45 +338,6 @@ class _FacetPlan:
     alone: list[str] = field(default_factory=list)  # one query each (JSONB copy)
     limit: int = 50
     mincount: int = 1
-
-
-def _fields(fl: Any) -> list[str]:
-    fields = (fl if isinstance(fl, str) else " ".join(fl or [])).replace(",", " ").split()
-    if not fields or "*" in fields:
-        fields = ["*", "data_dict", "validated_data_dict"]
-    return fields
-
-
-def _with_documents(page: str, order: str, fl: Any) -> str:
-    """SQL of one JSON array holding, for each row of ``page`` (a query of
-    ids, scores and sort columns, as ``d``) in ``order``: its id, score,
-    JSONB copy and, when ``fl`` wants them, its JSON payloads. The copies
-    are read for the page's rows alone."""
-    wanted = [f for f in PAYLOAD_FIELDS if f in _fields(fl)]
-    payload = ", ".join(f"p.{f}" for f in wanted) or "NULL"
-    join = " LEFT JOIN casa_search_payload p ON p.id = d.id" if wanted else ""
-    return (
-        "array_to_json(ARRAY(SELECT json_build_array(d.id, d.score, c.doc, " + payload + ")"
-        f" FROM ({page}) d LEFT JOIN casa_search_content c ON c.id = d.id{join}"
-        # The joins may reorder the page: sort it again (few rows).
-        f" ORDER BY {order.replace('d.doc', 'c.doc')}))"
-    )
-
-
-def _documents(page: list[list[Any]] | None, fl: Any) -> list[dict[str, Any]]:
-    """CKAN's documents from the rows _with_documents returns."""
-    fields = _fields(fl)
-    wanted = [f for f in PAYLOAD_FIELDS if f in fields]
-    docs = []
-    for id_, score, copy, *payloads in page or []:
-        source = dict(copy or {})
-        source["score"] = float(score)
-        doc = source if "*" in fields else {f: source[f] for f in fields if f in source}
-        for name, value in zip(wanted, payloads):
-            if value is not None:
-                doc[name] = value
-        docs.append(doc)
-    return docs
 
 
 def _score(builder: compiler.SqlBuilder) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
+
 from ckanext.casa.normalize import fold
 from ckanext.casa.search import dates
 
@@ -138,3 +140,42 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
     for field in PAYLOAD_FIELDS:
         row[field] = doc.get(field)
     return row
+
+
+# Each write is one statement over all the documents it carries (their rows
+# passed as one JSON array): the statement-level triggers that keep the
+# counts (stats.py) then run once per write, not once per document.
+_DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort",)
+_RECORDS = "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({})"
+_VECTOR = (
+    "setweight(to_tsvector('simple', r.\"text_A\"), 'A')"
+    " || setweight(to_tsvector('simple', r.\"text_B\"), 'B')"
+    " || setweight(to_tsvector('simple', r.\"text_C\"), 'C')"
+    " || setweight(to_tsvector('simple', r.\"text_D\"), 'D')"
+)
+UPSERT_DOCUMENT = sa.text(
+    "INSERT INTO casa_search_document ("
+    + ", ".join(_DOC_COLUMNS)
+    + ", search_vector) SELECT "
+    + ", ".join(f"r.{c}" for c in _DOC_COLUMNS)
+    + f", {_VECTOR} FROM "
+    + _RECORDS.format(
+        ", ".join(f"{c} text[]" if c in ARRAY_COLUMNS else f"{c} text" for c in _DOC_COLUMNS)
+        + ', "text_A" text, "text_B" text, "text_C" text, "text_D" text'
+    )
+    + " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _DOC_COLUMNS if c != "id")
+    + ", search_vector = EXCLUDED.search_vector"
+)
+UPSERT_CONTENT = sa.text(
+    "INSERT INTO casa_search_content (id, doc) SELECT r.id, CAST(r.doc AS jsonb) FROM "
+    + _RECORDS.format("id text, doc text")
+    + " ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc"
+)
+UPSERT_PAYLOAD = sa.text(
+    "INSERT INTO casa_search_payload (id, data_dict, validated_data_dict)"
+    " SELECT r.id, r.data_dict, r.validated_data_dict FROM "
+    + _RECORDS.format("id text, data_dict text, validated_data_dict text")
+    + " ON CONFLICT (id) DO UPDATE SET data_dict = EXCLUDED.data_dict,"
+    " validated_data_dict = EXCLUDED.validated_data_dict"
+)

@@ -66,16 +66,22 @@ INDEXES = (
     "CREATE INDEX casa_search_document_organization ON casa_search_document (organization)",
     "CREATE INDEX casa_search_document_owner_org ON casa_search_document (owner_org)",
     "CREATE INDEX casa_search_document_title_sort ON casa_search_document (title_sort)",
-    "CREATE INDEX casa_search_document_metadata_modified"
-    " ON casa_search_document (metadata_modified DESC NULLS LAST, id)",
+    (
+        "CREATE INDEX casa_search_document_metadata_modified"
+        " ON casa_search_document (metadata_modified DESC NULLS LAST, id)"
+    ),
     *(
         f"CREATE INDEX casa_search_document_{c} ON casa_search_document USING gin ({c}) {NO_PENDING}"
         for c in ("groups", "tags", "res_format", "permission_labels")
     ),
-    "CREATE INDEX casa_search_document_vector ON casa_search_document"
-    f" USING gin (search_vector) {NO_PENDING}",
-    "CREATE INDEX casa_search_document_public_vector ON casa_search_document"
-    f" USING gin (search_vector) {NO_PENDING} WHERE {PUBLIC}",
+    (
+        "CREATE INDEX casa_search_document_vector ON casa_search_document"
+        f" USING gin (search_vector) {NO_PENDING}"
+    ),
+    (
+        "CREATE INDEX casa_search_document_public_vector ON casa_search_document"
+        f" USING gin (search_vector) {NO_PENDING} WHERE {PUBLIC}"
+    ),
 )
 # The document's ordinal if it is indexed already (an upsert that becomes
 # an update), else a new one: a sequence default would spend a number on
@@ -95,26 +101,44 @@ END $$;
 # The triggers of 0003 (counts), 0005 (facet ids) and 0006 (generation),
 # on functions those migrations created, and the ordinal's.
 TRIGGERS = (
-    "CREATE TRIGGER casa_search_ordinal BEFORE INSERT ON casa_search_document"
-    " FOR EACH ROW EXECUTE FUNCTION casa_search_ordinal()",
-    "CREATE TRIGGER casa_search_facet_ids BEFORE INSERT OR UPDATE ON casa_search_document"
-    " FOR EACH ROW EXECUTE FUNCTION casa_search_facet_ids()",
-    "CREATE TRIGGER casa_search_stats_insert AFTER INSERT ON casa_search_document"
-    " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_insert()",
-    "CREATE TRIGGER casa_search_stats_update AFTER UPDATE ON casa_search_document"
-    " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
-    " FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_update()",
-    "CREATE TRIGGER casa_search_stats_delete AFTER DELETE ON casa_search_document"
-    " REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_delete()",
-    "CREATE TRIGGER casa_search_stats_truncate AFTER TRUNCATE ON casa_search_document"
-    " FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_truncate()",
-    "CREATE CONSTRAINT TRIGGER casa_search_generation_bump AFTER INSERT OR UPDATE OR DELETE"
-    " ON casa_search_document DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
-    " EXECUTE FUNCTION casa_search_generation_bump()",
-    "CREATE TRIGGER casa_search_generation_mark AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
-    " ON casa_search_document FOR EACH STATEMENT EXECUTE FUNCTION casa_search_generation_mark()",
-    "CREATE TRIGGER casa_search_generation_truncate AFTER TRUNCATE"
-    " ON casa_search_document FOR EACH STATEMENT EXECUTE FUNCTION casa_search_generation_bump()",
+    (
+        "CREATE TRIGGER casa_search_ordinal BEFORE INSERT ON casa_search_document"
+        " FOR EACH ROW EXECUTE FUNCTION casa_search_ordinal()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_facet_ids BEFORE INSERT OR UPDATE ON casa_search_document"
+        " FOR EACH ROW EXECUTE FUNCTION casa_search_facet_ids()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_stats_insert AFTER INSERT ON casa_search_document"
+        " REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_insert()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_stats_update AFTER UPDATE ON casa_search_document"
+        " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+        " FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_update()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_stats_delete AFTER DELETE ON casa_search_document"
+        " REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_delete()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_stats_truncate AFTER TRUNCATE ON casa_search_document"
+        " FOR EACH STATEMENT EXECUTE FUNCTION casa_search_stats_truncate()"
+    ),
+    (
+        "CREATE CONSTRAINT TRIGGER casa_search_generation_bump AFTER INSERT OR UPDATE OR DELETE"
+        " ON casa_search_document DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+        " EXECUTE FUNCTION casa_search_generation_bump()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_generation_mark AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+        " ON casa_search_document FOR EACH STATEMENT EXECUTE FUNCTION casa_search_generation_mark()"
+    ),
+    (
+        "CREATE TRIGGER casa_search_generation_truncate AFTER TRUNCATE"
+        " ON casa_search_document FOR EACH STATEMENT EXECUTE FUNCTION casa_search_generation_bump()"
+    ),
 )
 REFERENCING = ("casa_search_content", "casa_search_payload")
 
