@@ -19,7 +19,7 @@ from casa_pipelines.errors import PublishError, SpecError
 from casa_pipelines.release import Release, staged_columns
 from casa_pipelines.search_text import SEARCH, searchable
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import STAGING
+from casa_pipelines.stage import STAGING, table_prefix
 
 PUBLIC = "public"  # CKAN's datastore tables live in the public schema
 MAINTENANCE_WORK_MEM = "512MB"  # for each index build of a publication
@@ -118,8 +118,7 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
                 comment = " " + json.dumps({"_info": info[column]}, ensure_ascii=False, separators=(",", ":"))
                 conn.execute(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
                     ident, sql.Identifier(column), sql.Literal(comment)))
-        conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(
-            ident, sql.Literal(f"casa:{spec.slug}:{release.number}")))
+        conn.execute(sql.SQL("COMMENT ON TABLE {} IS {}").format(ident, sql.Literal(table_comment(spec, release))))
         # Committed under a name CKAN does not know, so that the indexes can
         # be built side by side on connections of their own.
         conn.commit()
@@ -139,6 +138,51 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
             raise PublishError(f"Construction de la table publique impossible : {exc.diag.message_primary or exc}",
                                f"Cannot build the public table: {exc.diag.message_primary or exc}") from None
         raise
+    return build, rows
+
+
+def table_comment(spec: DatasetSpec, release: Release) -> str:
+    """``casa:<dataset>:<release>:<signature>``: whose public table this is,
+    and a hash of what else shaped it (the ``public`` section and the Table
+    Schema), so that a kept table is reused only while they are unchanged."""
+    import dataclasses
+
+    from casa_pipelines.validate import load_schema
+
+    shape = {"public": dataclasses.asdict(spec.public), "schema": load_schema(spec.schema_path)}
+    signature = hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"casa:{spec.slug}:{release.number}:{signature}"
+
+
+def kept_table(slug: str) -> str:
+    """Where the public table a publication replaces is kept (in the staging
+    schema, out of the public's reach): rolling back to that release is then
+    a rename, not a rebuild."""
+    return f"{table_prefix(slug)}__kept"
+
+
+def keep_replaced(conn: psycopg.Connection, slug: str, replaced: str) -> None:
+    """In the swap's transaction: ``public.<replaced>`` becomes the dataset's
+    kept table, in place of the one kept before."""
+    kept = kept_table(slug)
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGING, kept)))
+    conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(PUBLIC, replaced), sql.Identifier(kept)))
+    conn.execute(sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(sql.Identifier(PUBLIC, kept), sql.Identifier(STAGING)))
+
+
+def take_kept(conn: psycopg.Connection, spec: DatasetSpec, release: Release) -> tuple[str, int] | None:
+    """The kept table, if it is ``release``'s public table built as the
+    dataset is declared now: moved back to the public schema under a build
+    name, in the caller's transaction (the swap's); else None."""
+    kept = kept_table(spec.slug)
+    comment = conn.execute("SELECT obj_description(to_regclass(%s), 'pg_class')",
+                           (f'{STAGING}."{kept}"',)).fetchone()
+    if not comment or comment[0] != table_comment(spec, release):
+        return None
+    build = f"{build_prefix(spec.slug)}{uuid.uuid4().hex[:8]}"
+    conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(STAGING, kept), sql.Identifier(build)))
+    conn.execute(sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(sql.Identifier(STAGING, build), sql.Identifier(PUBLIC)))
+    rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(PUBLIC, build))).fetchone()[0]  # type: ignore[index]
     return build, rows
 
 

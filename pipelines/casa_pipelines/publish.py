@@ -38,7 +38,13 @@ from psycopg import sql
 
 from casa_pipelines import gate
 from casa_pipelines.errors import PublishError
-from casa_pipelines.public_table import PUBLIC, build_public_table, drop_stale_builds
+from casa_pipelines.public_table import (
+    PUBLIC,
+    build_public_table,
+    drop_stale_builds,
+    keep_replaced,
+    take_kept,
+)
 from casa_pipelines.release import (
     ONCE_PUBLIC,
     Release,
@@ -129,8 +135,10 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
         result = PublishResult(release, "rolled-back" if rollback else "published")
         step("build")
         t0 = time.perf_counter()
-        build, rows = build_public_table(conn, spec, release, result.timings, archive_dir)
-        result.timings["build"] = time.perf_counter() - t0
+        # Back to the release the last publication replaced: its table was kept.
+        kept = take_kept(conn, spec, release)
+        build, rows = kept or build_public_table(conn, spec, release, result.timings, archive_dir)
+        result.timings["kept" if kept else "build"] = time.perf_counter() - t0
         result.rows = rows
         step("swap")
         t0 = time.perf_counter()
@@ -200,7 +208,8 @@ def _swap(conn: psycopg.Connection, slug: str, release: Release, build: str, res
         sql.Identifier(PUBLIC, resource_id), sql.Identifier(old)))
     conn.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(PUBLIC, build),
                                                                sql.Identifier(resource_id)))
-    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(PUBLIC, old)))
+    if conn.execute("SELECT to_regclass(%s)", (f'{PUBLIC}."{old}"',)).fetchone() != (None,):
+        keep_replaced(conn, slug, old)  # for an instant rollback to the replaced release
     previous = current(conn, slug)
     conn.execute(f"UPDATE {STAGING}.release SET status = 'withdrawn' WHERE dataset = %s AND status = 'published'",
                  (slug,))

@@ -150,8 +150,22 @@ def test_new_release_diff_and_rollback(spec: DatasetSpec, url: str, tmp_path: Pa
 
     result = publish(spec, url, number=1, rollback=True, downloads=downloads)
     assert result.action == "rolled-back"
+    # Release 1's table was kept when 2 replaced it: no rebuild, the same
+    # indexes, still readable by the public user, and 2's table kept in turn.
+    assert "kept" in result.timings and "table" not in result.timings and result.rows == 30
     assert statuses(url, spec.slug) == {1: "published", 2: "withdrawn"}
     assert ("06.141", "total", 3218036) in public_rows(url, spec.slug)
+    table = table_resource_id(spec.slug)
+    with psycopg.connect(url) as conn:
+        readable, = conn.execute("SELECT has_table_privilege('casa_ds_read', %s, 'SELECT')",
+                                 (f'public."{table}"',)).fetchone()
+        indexes = [r[0] for r in conn.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+                                              (table,)).fetchall()]
+        comment, = conn.execute("SELECT obj_description(%s::regclass, 'pg_class')", (f'public."{table}"',)).fetchone()
+        kept, = conn.execute("SELECT obj_description(to_regclass(%s), 'pg_class')",
+                             (f'casa_staging."{table_prefix(spec.slug)}__kept"',)).fetchone()
+    assert readable is True and any("gin (_full_text)" in i for i in indexes)
+    assert comment.startswith(f"casa:{spec.slug}:1:") and kept.startswith(f"casa:{spec.slug}:2:")
     # Both releases keep their downloads, at their own paths.
     for n in (1, 2):
         assert read_manifest(downloads_dir_for(downloads.root, spec.slug, n)) is not None
@@ -159,6 +173,26 @@ def test_new_release_diff_and_rollback(spec: DatasetSpec, url: str, tmp_path: Pa
         publish(spec, url, number=2)  # back to 2 is a rollback, said so
     publish(spec, url, number=2, rollback=True)
     assert statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
+
+
+def test_a_kept_table_is_rebuilt_when_the_public_section_changed(make_spec: Any, slug: str, url: str,
+                                                                  tmp_path: Path) -> None:
+    """The kept table serves a rollback only while the dataset's `public`
+    declaration is the one it was built with; otherwise the release is
+    built again, with the declared columns."""
+    spec = make_spec(slug)
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    publish(spec, url)
+    ingest(spec, edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218009")), url)
+    publish(spec, url)
+    fewer = make_spec(slug, columns=["code", "milieu", "population_legale"])
+    result = publish(fewer, url, number=1, rollback=True)
+    assert "table" in result.timings and "kept" not in result.timings
+    with psycopg.connect(url) as conn:
+        columns = [r[0] for r in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 ORDER BY attnum",
+            (f'public."{table_resource_id(slug)}"',)).fetchall()]
+    assert columns == ["_id", "code", "milieu", "population_legale", "_full_text"]
 
 
 def test_failed_release_needs_a_waiver_per_rule(spec: DatasetSpec, url: str) -> None:
@@ -313,17 +347,20 @@ def test_geojson_source_publishes_geometry(tmp_path: Path, url: str, downloads: 
 def test_a_staged_table_emptied_by_a_crash_is_never_published(spec: DatasetSpec, url: str,
                                                               tmp_path: Path) -> None:
     """Staged tables are UNLOGGED: after a PostgreSQL crash they come back
-    empty. Rolling back to such a release must refuse, not publish nothing."""
+    empty. Rolling back to such a release (not the one whose table was
+    kept: three releases) must refuse, not publish nothing."""
     first = ingest(spec, EXAMPLES / "valid.csv", url).release
     publish(spec, url)
-    ingest(spec, edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218009")), url)
-    publish(spec, url)
+    for n, total in ((2, "3218009"), (3, "3218010")):
+        ingest(spec, edited(tmp_path, f"v{n}.csv", ("Casablanca,total,3218036", f"Casablanca,total,{total}")), url)
+        publish(spec, url)
     before = public_rows(url, spec.slug)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
     with pytest.raises(PublishError, match="au lieu de 30.*archive est introuvable"):
         publish(spec, url, number=1, rollback=True)
-    assert public_rows(url, spec.slug) == before and statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
+    assert public_rows(url, spec.slug) == before
+    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "withdrawn", 3: "published"}
 
 
 def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetSpec, url: str,
@@ -335,11 +372,12 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
     first = ingest(spec, EXAMPLES / "valid.csv", url, archive_dir=archive).release
     publish(spec, url, archive_dir=archive)
     published_first = public_rows(url, spec.slug)
-    ingest(spec, edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218009")), url,
-           archive_dir=archive)
-    publish(spec, url, archive_dir=archive)
+    for n, total in ((2, "3218009"), (3, "3218010")):  # release 1's public table is not the kept one
+        ingest(spec, edited(tmp_path, f"v{n}.csv", ("Casablanca,total,3218036", f"Casablanca,total,{total}")), url,
+               archive_dir=archive)
+        publish(spec, url, archive_dir=archive)
     kept = sorted(p.name for p in (archive / spec.slug).iterdir())
-    assert len(kept) == 2 and f"{first.sha256}.csv.zst" in kept  # no temporary file left
+    assert len(kept) == 3 and f"{first.sha256}.csv.zst" in kept  # no temporary file left
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
     with psycopg.connect(url) as conn:
@@ -356,7 +394,7 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
     (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good[: len(good) // 2])  # cut short
     with pytest.raises(PublishError, match="illisible|ne redonne pas"):
         publish(spec, url, number=1, rollback=True, archive_dir=archive)
-    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "published"}
+    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "withdrawn", 3: "published"}
     (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good)
     publish(spec, url, number=1, rollback=True, archive_dir=archive)
     assert public_rows(url, spec.slug) == published_first
