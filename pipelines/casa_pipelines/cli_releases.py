@@ -234,7 +234,7 @@ def status_command(fmt: str, lang: str) -> None:
     from casa_pipelines.status import collect
 
     with _connect(lang) as conn:
-        rows = collect(conn, config.datasets_dir())
+        rows = collect(conn, config.datasets_dir(), config.Settings.from_env().releases_dir)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return

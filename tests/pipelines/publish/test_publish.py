@@ -27,6 +27,7 @@ from casa_pipelines.release import list_releases, waivers
 from casa_pipelines.release_diff import diff_releases
 from casa_pipelines.spec import DatasetSpec, load_spec
 from casa_pipelines.stage import table_prefix
+from casa_pipelines.status import collect
 from ckanext.casa.normalize import fold
 
 REPO = Path(__file__).resolve().parents[3]
@@ -380,6 +381,11 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
     assert len(kept) == 3 and f"{first.sha256}.csv.zst" in kept  # no temporary file left
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
+    with psycopg.connect(url) as conn:  # casa status says so, and that the archive will serve
+        todo = next(r for r in collect(conn, spec.path.parent, archive) if r["dataset"] == spec.slug)["todo_fr"]
+        assert any("version(s) 1 vidée(s)" in t and "restaurées" in t for t in todo), todo
+        todo = next(r for r in collect(conn, spec.path.parent, None) if r["dataset"] == spec.slug)["todo_fr"]
+        assert any("sans archive, à recharger : 1" in t for t in todo), todo
     with psycopg.connect(url) as conn:
         changed = diff_releases(conn, spec.slug, 1, 2, ["code", "milieu"], archive)
     assert changed.changed == 1 and changed.added == changed.removed == 0
