@@ -20,67 +20,16 @@ from casa_pipelines.public_table import build_prefix
 from casa_pipelines.publish import (
     publish,
     publish_due,
-    release_downloads,
     table_resource_id,
 )
-from casa_pipelines.release import list_releases, waivers
+from casa_pipelines.release import waivers
 from casa_pipelines.release_diff import diff_releases
 from casa_pipelines.spec import DatasetSpec, load_spec
 from casa_pipelines.stage import table_prefix
-from casa_pipelines.status import collect
 from ckanext.casa.normalize import fold
+from publish_helpers import EXAMPLES, REPO, edited, public_rows, statuses
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = REPO / "validation" / "population-2024"
 SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale,population_municipale"
-
-
-@pytest.fixture()
-def make_spec(tmp_path: Path, dataset_file: Any) -> Any:
-    def make(slug: str, **public: Any) -> DatasetSpec:
-        return load_spec(dataset_file(tmp_path, slug, **public), root=REPO)
-
-    return make
-
-
-@pytest.fixture()
-def slug(url: str, throwaway_slug: Any) -> str:
-    return throwaway_slug(url, "test-pub")
-
-
-@pytest.fixture()
-def spec(make_spec: Any, slug: str) -> DatasetSpec:
-    return make_spec(slug)
-
-
-@pytest.fixture()
-def downloads(tmp_path: Path, url: str) -> Any:
-    root = tmp_path / "downloads"
-
-    def step(spec: DatasetSpec, conn: psycopg.Connection, release: Any, table: tuple[str, str]) -> None:
-        release_downloads(url, root, spec, conn, release, table)
-
-    step.root = root  # type: ignore[attr-defined]
-    return step
-
-
-def public_rows(url: str, slug: str, columns: str = "code, milieu, population_legale") -> list[tuple]:
-    with psycopg.connect(url) as conn:
-        return conn.execute(f'SELECT {columns} FROM public."{table_resource_id(slug)}" ORDER BY code, milieu'
-                            ).fetchall()
-
-
-def statuses(url: str, slug: str) -> dict[int, str]:
-    with psycopg.connect(url) as conn:
-        return {r.number: r.status for r in list_releases(conn, slug)}
-
-
-def edited(tmp_path: Path, name: str, replace: tuple[str, str], drop_code: str | None = None) -> Path:
-    lines = (EXAMPLES / "valid.csv").read_text(encoding="utf-8").splitlines()
-    out = [line.replace(*replace) for line in lines if not (drop_code and line.startswith(drop_code + ","))]
-    path = tmp_path / name
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return path
 
 
 def test_publish_builds_the_public_table_hidden_from_nobody(spec: DatasetSpec, url: str, downloads: Any) -> None:
@@ -343,68 +292,3 @@ def test_geojson_source_publishes_geometry(tmp_path: Path, url: str, downloads: 
             assert (x, y) == pytest.approx(tuple(by_id[id_]["coordinates"]))
     manifest = read_manifest(downloads_dir_for(downloads.root, slug, 1))
     assert manifest is not None and "geojson" in manifest.formats()
-
-
-def test_a_staged_table_emptied_by_a_crash_is_never_published(spec: DatasetSpec, url: str,
-                                                              tmp_path: Path) -> None:
-    """Staged tables are UNLOGGED: after a PostgreSQL crash they come back
-    empty. Rolling back to such a release (not the one whose table was
-    kept: three releases) must refuse, not publish nothing."""
-    first = ingest(spec, EXAMPLES / "valid.csv", url).release
-    publish(spec, url)
-    for n, total in ((2, "3218009"), (3, "3218010")):
-        ingest(spec, edited(tmp_path, f"v{n}.csv", ("Casablanca,total,3218036", f"Casablanca,total,{total}")), url)
-        publish(spec, url)
-    before = public_rows(url, spec.slug)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
-    with pytest.raises(PublishError, match="au lieu de 30.*archive est introuvable"):
-        publish(spec, url, number=1, rollback=True)
-    assert public_rows(url, spec.slug) == before
-    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "withdrawn", 3: "published"}
-
-
-def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetSpec, url: str,
-                                                                  tmp_path: Path) -> None:
-    """With an archive folder, ingest keeps the staged bytes, compressed: after
-    a crash, rollback and diff fill the emptied table again, byte for byte
-    (same content hash), and a tampered archive is refused."""
-    archive = tmp_path / "releases"
-    first = ingest(spec, EXAMPLES / "valid.csv", url, archive_dir=archive).release
-    publish(spec, url, archive_dir=archive)
-    published_first = public_rows(url, spec.slug)
-    for n, total in ((2, "3218009"), (3, "3218010")):  # release 1's public table is not the kept one
-        ingest(spec, edited(tmp_path, f"v{n}.csv", ("Casablanca,total,3218036", f"Casablanca,total,{total}")), url,
-               archive_dir=archive)
-        publish(spec, url, archive_dir=archive)
-    kept = sorted(p.name for p in (archive / spec.slug).iterdir())
-    assert len(kept) == 3 and f"{first.sha256}.csv.zst" in kept  # no temporary file left
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
-    with psycopg.connect(url) as conn:  # casa status says so, and that the archive will serve
-        todo = next(r for r in collect(conn, spec.path.parent, archive) if r["dataset"] == spec.slug)["todo_fr"]
-        assert any("version(s) 1 vidée(s)" in t and "restaurées" in t for t in todo), todo
-        todo = next(r for r in collect(conn, spec.path.parent, None) if r["dataset"] == spec.slug)["todo_fr"]
-        assert any("sans archive, à recharger : 1" in t for t in todo), todo
-    with psycopg.connect(url) as conn:
-        changed = diff_releases(conn, spec.slug, 1, 2, ["code", "milieu"], archive)
-    assert changed.changed == 1 and changed.added == changed.removed == 0
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')
-        # A damaged archive (here: one of another release's content) is refused.
-        good = (archive / spec.slug / f"{first.sha256}.csv.zst").read_bytes()
-        (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(
-            (archive / spec.slug / next(k for k in kept if not k.startswith(first.sha256))).read_bytes())
-    with pytest.raises(PublishError, match="ne redonne pas la version 1"):
-        publish(spec, url, number=1, rollback=True, archive_dir=archive)
-    (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good[: len(good) // 2])  # cut short
-    with pytest.raises(PublishError, match="illisible|ne redonne pas"):
-        publish(spec, url, number=1, rollback=True, archive_dir=archive)
-    assert statuses(url, spec.slug) == {1: "withdrawn", 2: "withdrawn", 3: "published"}
-    (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good)
-    publish(spec, url, number=1, rollback=True, archive_dir=archive)
-    assert public_rows(url, spec.slug) == published_first
-    with psycopg.connect(url) as conn:
-        actions = [r[0] for r in conn.execute("SELECT action FROM casa_staging.event WHERE dataset = %s "
-                                              "AND number = 1 ORDER BY id", (spec.slug,))]
-    assert actions.count("restore") == 2
