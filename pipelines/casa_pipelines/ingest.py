@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pyarrow as pa
 from psycopg import sql
@@ -33,7 +34,7 @@ from casa_pipelines.release import (
 )
 from casa_pipelines.search_text import SEARCH, search_column, searchable
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import GEOMETRY, STAGING, stage
+from casa_pipelines.stage import GEOMETRY, STAGING, prefetched, stage
 from casa_pipelines.validate import load_schema, validate
 from casa_pipelines.validate.engine import compile_schema
 from casa_pipelines.validate.referential_check import ReferentialLookup
@@ -66,7 +67,7 @@ def _with_id_and_search(reader: pa.RecordBatchReader, words: list[str]) -> pa.Re
     def batches() -> Iterator[pa.RecordBatch]:
         start = 1
         for batch in reader:
-            columns = [*batch.columns, pa.array(range(start, start + batch.num_rows), pa.int64())]
+            columns = [*batch.columns, pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))]
             start += batch.num_rows
             if words:
                 column = search_column(pa.Table.from_batches([batch]), words)
@@ -106,7 +107,7 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
         if words:
             typed = typed.append_column(SEARCH, search_column(typed, words))
     else:  # streamed to COPY batch by batch: the typed rows are never all in memory
-        typed = _with_id_and_search(typed_reader(table, schema), words)
+        typed = prefetched(_with_id_and_search(typed_reader(table, schema), words))
     try:
         conn = psycopg.connect(url)
     except psycopg.OperationalError as exc:

@@ -94,10 +94,11 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where) if where else sql.SQL(""))
     timings = timings if timings is not None else {}
 
-    def timed(name: str, statement: sql.Composable) -> None:
+    def timed(name: str, statement: sql.Composable) -> int:
         t0 = time.perf_counter()
-        conn.execute(statement)
+        rowcount = conn.execute(statement).rowcount
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+        return rowcount
 
     indexes = [("index_id", sql.SQL("CREATE UNIQUE INDEX {} ON {} (_id)").format(
         sql.Identifier(f"{build}_pkey"), ident)),
@@ -111,7 +112,7 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         # The build's projection (casts, geometry) is spread over parallel workers.
         conn.execute("SET LOCAL parallel_setup_cost = 0")
         conn.execute("SET LOCAL parallel_tuple_cost = 0")
-        timed("table", statement)
+        rows = timed("table", statement)  # CREATE TABLE AS reports its row count
         info = _field_info(spec)
         for column in pub.columns:
             if column in info:
@@ -128,7 +129,6 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
         conn.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY USING INDEX {}").format(
             ident, sql.Identifier(f"{build}_pkey")))
         timed("analyze", sql.SQL("ANALYZE {}").format(ident))
-        rows = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(ident)).fetchone()[0]  # type: ignore[index]
         conn.commit()
     except BaseException as exc:
         conn.rollback()

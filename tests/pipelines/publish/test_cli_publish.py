@@ -75,7 +75,7 @@ def test_ingest_publish_diff_rollback_with_the_catalogue(catalogued: dict[str, s
     out = run("ingest", slug, str(EXAMPLES / "valid.csv"), "--no-referentials", env=env).stdout
     assert "Version 1" in out and "30 lignes" in out
     # The release's rows are also kept (compressed CSV), where the settings say (archive.py).
-    assert len(list((tmp_path / "releases" / slug).glob("*.csv.zst"))) == 1
+    assert len(list((tmp_path / "releases" / slug).glob("*.pgcopy.zst"))) == 1
     out = run("publish", slug, env=env).stdout
     assert "Version 1" in out and "publiée" in out
 

@@ -50,7 +50,7 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
                archive_dir=archive)
         publish(spec, url, archive_dir=archive)
     kept = sorted(p.name for p in (archive / spec.slug).iterdir())
-    assert len(kept) == 3 and f"{first.sha256}.csv.zst" in kept  # no temporary file left
+    assert len(kept) == 3 and f"{first.sha256}.pgcopy.zst" in kept  # no temporary file left
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')  # what crash recovery does
     with psycopg.connect(url) as conn:  # casa status says so, and that the archive will serve
@@ -64,19 +64,52 @@ def test_a_release_emptied_by_a_crash_comes_back_from_its_archive(spec: DatasetS
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')
         # A damaged archive (here: one of another release's content) is refused.
-        good = (archive / spec.slug / f"{first.sha256}.csv.zst").read_bytes()
-        (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(
+        good = (archive / spec.slug / f"{first.sha256}.pgcopy.zst").read_bytes()
+        (archive / spec.slug / f"{first.sha256}.pgcopy.zst").write_bytes(
             (archive / spec.slug / next(k for k in kept if not k.startswith(first.sha256))).read_bytes())
     with pytest.raises(PublishError, match="ne redonne pas la version 1"):
         publish(spec, url, number=1, rollback=True, archive_dir=archive)
-    (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good[: len(good) // 2])  # cut short
+    (archive / spec.slug / f"{first.sha256}.pgcopy.zst").write_bytes(good[: len(good) // 2])  # cut short
     with pytest.raises(PublishError, match="illisible|ne redonne pas"):
         publish(spec, url, number=1, rollback=True, archive_dir=archive)
     assert statuses(url, spec.slug) == {1: "withdrawn", 2: "withdrawn", 3: "published"}
-    (archive / spec.slug / f"{first.sha256}.csv.zst").write_bytes(good)
+    (archive / spec.slug / f"{first.sha256}.pgcopy.zst").write_bytes(good)
     publish(spec, url, number=1, rollback=True, archive_dir=archive)
     assert public_rows(url, spec.slug) == published_first
     with psycopg.connect(url) as conn:
         actions = [r[0] for r in conn.execute("SELECT action FROM casa_staging.event WHERE dataset = %s "
                                               "AND number = 1 ORDER BY id", (spec.slug,))]
     assert actions.count("restore") == 2
+
+
+def test_a_release_archived_as_csv_before_binary_staging_still_comes_back(spec: DatasetSpec, url: str,
+                                                                          tmp_path: Path) -> None:
+    """Releases staged before binary staging were hashed and archived as CSV
+    (``<sha256>.csv.zst``): an emptied one is still filled again from it."""
+    import hashlib
+
+    import pyarrow as pa
+
+    archive = tmp_path / "releases"
+    first = ingest(spec, EXAMPLES / "valid.csv", url, archive_dir=archive).release
+    ingest(spec, edited(tmp_path, "v2.csv", ("Casablanca,total,3218036", "Casablanca,total,3218009")), url,
+           archive_dir=archive)
+    with psycopg.connect(url, autocommit=True) as conn:
+        # Release 1 as the older code left it: its CSV, that CSV's hash as its identity.
+        with conn.cursor().copy(f'COPY casa_staging."{first.staged_table}" TO STDOUT (FORMAT csv, HEADER)') as out:
+            data = b"".join(bytes(block) for block in out)
+        legacy = hashlib.sha256(data).hexdigest()
+        (archive / spec.slug / f"{first.sha256}.pgcopy.zst").unlink()
+        with pa.CompressedOutputStream(str(archive / spec.slug / f"{legacy}.csv.zst"), "zstd") as f:
+            f.write(data)
+        conn.execute("UPDATE casa_staging.release SET sha256 = %s WHERE dataset = %s AND number = 1",
+                     (legacy, spec.slug))
+        conn.execute(f'TRUNCATE casa_staging."{first.staged_table}"')
+    with psycopg.connect(url) as conn:
+        changed = diff_releases(conn, spec.slug, 1, 2, ["code", "milieu"], archive)
+    assert changed.changed == 1 and changed.added == changed.removed == 0
+    with psycopg.connect(url) as conn:
+        restored = conn.execute("SELECT detail->>'from' FROM casa_staging.event WHERE dataset = %s AND number = 1 "
+                                "AND action = 'restore'", (spec.slug,)).fetchall()
+        rows = conn.execute(f'SELECT count(*) FROM casa_staging."{first.staged_table}"').fetchone()[0]
+    assert restored == [(f"{legacy}.csv.zst",)] and rows == first.rows
