@@ -1,6 +1,12 @@
 """The JSON and GeoJSON downloads, rendered by PostgreSQL (``to_json``,
-``ST_AsGeoJSON``) and streamed to disk: one JSON value per line, joined
-into an array (see downloads.py)."""
+``ST_AsGeoJSON``) and streamed to disk as an array, one value per line (see
+downloads.py).
+
+A table with ``_id`` is rendered a range of ids at a time, each range's
+values joined by the server into one piece: a row at a time, the Python
+side handled two million small pieces for a million rows (JSON and GeoJSON),
+and held the GIL the tabular files' writer needs while it did.
+"""
 
 from __future__ import annotations
 
@@ -14,21 +20,23 @@ from psycopg import sql
 if TYPE_CHECKING:
     from casa_pipelines.downloads import _Column as Column
 
+RANGE = 8192  # ids per piece: about 2 MB of JSON
 
-def json_query(ident: sql.Identifier, columns: list[Column], has_id: bool) -> sql.Composable:
+
+def json_value(ident: sql.Identifier, columns: list[Column]) -> tuple[sql.Composable, sql.Composable]:
+    """(the JSON value of row ``t``, the FROM clause it reads)."""
     select = sql.SQL(", ").join(json_select(c, prefix="t") for c in columns)
-    return sql.SQL("SELECT to_json(r) FROM {t} t CROSS JOIN LATERAL (SELECT {select}) r{order}").format(
-        t=ident, select=select, order=order_by(has_id))
+    return sql.SQL("to_json(r)"), sql.SQL("{t} t CROSS JOIN LATERAL (SELECT {select}) r").format(
+        t=ident, select=select)
 
 
-def geojson_query(ident: sql.Identifier, columns: list[Column], has_id: bool,
-                   geometry_column: str) -> sql.Composable:
+def geojson_value(ident: sql.Identifier, columns: list[Column],
+                  geometry_column: str) -> tuple[sql.Composable, sql.Composable]:
+    """(the GeoJSON feature of row ``t``, the FROM clause it reads)."""
     props = sql.SQL(", ").join(json_select(c, prefix="t") for c in columns if c.name != geometry_column)
-    return sql.SQL(
-        "SELECT json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(t.{g})::json, "
-        "'properties', to_json(p)) FROM {t} t CROSS JOIN LATERAL (SELECT {props}) p{order}"
-    ).format(g=sql.Identifier(geometry_column), t=ident, props=props,
-             order=order_by(has_id))
+    value = sql.SQL("json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(t.{g})::json, "
+                    "'properties', to_json(p))").format(g=sql.Identifier(geometry_column))
+    return value, sql.SQL("{t} t CROSS JOIN LATERAL (SELECT {props}) p").format(t=ident, props=props)
 
 
 def order_by(has_id: bool) -> sql.Composable:
@@ -42,24 +50,46 @@ def json_select(c: Column, prefix: str | None = None) -> sql.Composable:
     return sql.SQL("{} AS {}").format(col, sql.Identifier(c.label))
 
 
-def copy_json_lines(conn: psycopg.Connection, query: sql.Composable, target: Path, head: bytes,
-                     tail: bytes) -> None:
-    """Stream one JSON value per row into ``head v1,\\nv2 ... tail``.
-
-    COPY in CSV mode with a delimiter and a quote character that JSON text
-    never contains (PostgreSQL escapes every control character in JSON
-    strings) and no raw newline: each value is written verbatim, one per
-    line, so only the line ends need a comma."""
-    copy_sql = sql.SQL("COPY ({}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')").format(query)
-    pending = b""
+def write_json_array(conn: psycopg.Connection, ident: sql.Identifier, rendered: tuple[sql.Composable, sql.Composable],
+                     has_id: bool, target: Path, head: bytes, tail: bytes) -> None:
+    """``head v1,\\nv2 ... tail``: every row's value, in ``_id`` order when
+    the table has one."""
+    value, source = rendered
     with target.open("wb") as out:
         out.write(head)
-        with conn.cursor().copy(copy_sql) as copy:
-            while data := copy.read():
-                chunk = pending + bytes(data).replace(b"\n", b",\n")
-                out.write(chunk[:-2])
-                pending = chunk[-2:]
-        # ``pending`` is the last line's ",\n" (or nothing when there is no row).
+        first = True
+        for piece in _pieces(conn, ident, value, source) if has_id else _rows(conn, value, source):
+            if not first:
+                out.write(b",\n")
+            out.write(piece)
+            first = False
         out.write(tail)
         out.flush()
         os.fsync(out.fileno())
+
+
+def _pieces(conn: psycopg.Connection, ident: sql.Identifier, value: sql.Composable, source: sql.Composable):
+    """The values of each range of ids, joined in id order by the server."""
+    low, high = conn.execute(sql.SQL("SELECT min(_id), max(_id) FROM {}").format(ident)).fetchone()  # type: ignore[misc]
+    if low is None:
+        return
+    query = sql.SQL("SELECT convert_to(string_agg(({v})::text, E',\\n' ORDER BY t._id), 'UTF8') FROM {s} "
+                    "WHERE t._id >= %s AND t._id < %s").format(v=value, s=source)
+    cursor = conn.cursor(binary=True)  # bytea as bytes, no hex text to decode
+    for start in range(low, high + 1, RANGE):
+        piece = cursor.execute(query, (start, start + RANGE)).fetchone()[0]  # type: ignore[index]
+        if piece is not None:  # ids of rows a filter left out make empty ranges
+            yield piece
+
+
+def _rows(conn: psycopg.Connection, value: sql.Composable, source: sql.Composable):
+    """Every row's value, a row at a time (a table without ``_id``).
+
+    COPY in CSV mode with a delimiter and a quote character that JSON text
+    never contains (PostgreSQL escapes every control character in JSON
+    strings) and no raw newline: each value comes verbatim, one per line."""
+    copy_sql = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')").format(
+        value, source)
+    with conn.cursor().copy(copy_sql) as copy:
+        for data in copy:
+            yield bytes(data).rstrip(b"\n")

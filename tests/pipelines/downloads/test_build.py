@@ -312,3 +312,37 @@ def test_over_a_sheet_s_rows_there_is_no_xlsx_but_a_note(url, spec, tmp_path) ->
     assert "1048576" in manifest.notes[0].fr and manifest.notes[0].ar and manifest.notes[0].en
     assert pq.read_metadata(out / f"{spec.slug}.parquet").num_rows == rows
     assert read_manifest(out) == manifest
+
+
+def test_json_and_geojson_keep_every_row_in_id_order_across_ranges_and_gaps(url, spec, tmp_path) -> None:
+    """JSON is rendered a range of ids at a time: ids far apart (a filtered
+    public subset keeps its staged positions) still give every row, once,
+    in id order; a table without ``_id`` is rendered row by row."""
+    spaced = ("casa_dl_test", f"t_{uuid.uuid4().hex[:8]}")
+    plain = ("casa_dl_test", f"t_{uuid.uuid4().hex[:8]}")
+    with psycopg.connect(url) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS casa_dl_test")
+        # Ids 7 .. 140,000, about 17 ranges: most with gaps, a few empty (no id from 35,007 to 55,993).
+        conn.execute(sql.SQL("CREATE TABLE {} AS SELECT g * 7 AS _id, (20001 - g)::integer AS effectif, "
+                             "ST_SetSRID(ST_MakePoint(-7.6, 33.5 + g / 1e6), 4326) AS _geom "
+                             "FROM generate_series(1, 20000) g "
+                             "WHERE (g % 1000 NOT BETWEEN 1 AND 500 AND g NOT BETWEEN 5000 AND 8000) OR g > 19000 "
+                             "ORDER BY random()").format(sql.Identifier(*spaced)))
+        conn.execute(sql.SQL("CREATE TABLE {} AS SELECT g::integer AS effectif FROM generate_series(1, 50) g").format(
+            sql.Identifier(*plain)))
+        expected = [r[0] for r in conn.execute(sql.SQL("SELECT effectif FROM {} ORDER BY _id").format(
+            sql.Identifier(*spaced)))]
+    try:
+        build_downloads(url, spaced, spec, 6, tmp_path / "spaced", geometry_column="_geom")
+        build_downloads(url, plain, spec, 7, tmp_path / "plain")
+    finally:
+        drop_table(url, spaced)
+        drop_table(url, plain)
+    assert 5000 < len(expected) < 20000
+    data = json.loads((tmp_path / "spaced" / f"{spec.slug}.json").read_text(encoding="utf-8"))
+    assert [r["effectif"] for r in data] == expected
+    features = json.loads((tmp_path / "spaced" / f"{spec.slug}.geojson").read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["effectif"] for f in features] == expected
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+    data = json.loads((tmp_path / "plain" / f"{spec.slug}.json").read_text(encoding="utf-8"))
+    assert [r["effectif"] for r in data] == list(range(1, 51))
