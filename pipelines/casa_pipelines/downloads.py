@@ -68,12 +68,7 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-from casa_pipelines.downloads_json import (
-    geojson_value,
-    json_value,
-    order_by,
-    write_json_array,
-)
+from casa_pipelines.downloads_json import json_files, order_by, read_only
 from casa_pipelines.downloads_package import (
     MEDIATYPES,
     package_descriptor,
@@ -216,7 +211,7 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
     notes: list[Note] = []
     resources: list[dict[str, Any]] = []
     with psycopg.connect(url, autocommit=False) as conn, ThreadPoolExecutor(max_workers=1) as pool:
-        _read_only(conn)
+        read_only(conn)
         ident = sql.Identifier(*table)
         columns = _columns(conn, ident, geometry_column)
         has_id = _has_id(conn, ident)
@@ -226,7 +221,7 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
         # about 13.6 s -> 8.9 s in bench-downloads), on a second connection that reads the same
         # snapshot, as pg_dump's parallel jobs do.
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
-        rendered = pool.submit(_json_files, url, snapshot, ident, columns, has_id, geometry_column, work, slug,
+        rendered = pool.submit(json_files, url, snapshot, ident, columns, has_id, geometry_column, work, slug,
                                timings)
 
         scratch = work / ".rows.csv"
@@ -272,35 +267,6 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
     timings["total"] = time.perf_counter() - started
     log.info("downloads of %s release %s (%s rows) built in %s", slug, release, rows,
              ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
-
-
-def _read_only(conn: psycopg.Connection, snapshot: str | None = None) -> None:
-    """A read-only repeatable-read transaction (on ``snapshot``, exported by
-    another one, when given) with the settings the files are written in."""
-    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    if snapshot is not None:
-        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-    for setting, value in (("DateStyle", "ISO, YMD"), ("TimeZone", "UTC"), ("client_encoding", "UTF8"),
-                           ("extra_float_digits", "1")):
-        conn.execute(sql.SQL("SELECT set_config({}, {}, true)").format(sql.Literal(setting), sql.Literal(value)))
-
-
-def _json_files(url: str, snapshot: str, ident: sql.Identifier, columns: list[_Column], has_id: bool,
-                geometry_column: str | None, work: Path, slug: str, timings: dict[str, float]) -> None:
-    """The JSON file, and the GeoJSON file when there is a geometry."""
-    with psycopg.connect(url, autocommit=False) as conn:
-        _read_only(conn, snapshot)
-        mark = time.perf_counter()
-        write_json_array(conn, ident, json_value(ident, columns), has_id, work / f"{slug}.json", b"[\n", b"\n]\n")
-        timings["json"] = time.perf_counter() - mark
-        geometry = next((c for c in columns if c.name == geometry_column), None)
-        if geometry is not None:
-            mark = time.perf_counter()
-            write_json_array(conn, ident, geojson_value(ident, columns, geometry.name), has_id,
-                             work / f"{slug}.geojson",
-                            b'{"type": "FeatureCollection", "features": [\n', b"\n]}\n")
-            timings["geojson"] = time.perf_counter() - mark
-        conn.rollback()
 
 
 def _columns(conn: psycopg.Connection, ident: sql.Identifier, geometry_column: str | None) -> list[_Column]:

@@ -11,6 +11,7 @@ and held the GIL the tabular files' writer needs while it did.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,35 @@ def json_select(c: Column, prefix: str | None = None) -> sql.Composable:
     if c.pg_type.startswith(("geometry", "geography")):
         return sql.SQL("ST_AsText({}) AS {}").format(col, sql.Identifier(c.label))
     return sql.SQL("{} AS {}").format(col, sql.Identifier(c.label))
+
+
+def read_only(conn: psycopg.Connection, snapshot: str | None = None) -> None:
+    """A read-only repeatable-read transaction (on ``snapshot``, exported by
+    another one, when given) with the settings the files are written in."""
+    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    if snapshot is not None:
+        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+    for setting, value in (("DateStyle", "ISO, YMD"), ("TimeZone", "UTC"), ("client_encoding", "UTF8"),
+                           ("extra_float_digits", "1")):
+        conn.execute(sql.SQL("SELECT set_config({}, {}, true)").format(sql.Literal(setting), sql.Literal(value)))
+
+
+def json_files(url: str, snapshot: str, ident: sql.Identifier, columns: list[Column], has_id: bool,
+                geometry_column: str | None, work: Path, slug: str, timings: dict[str, float]) -> None:
+    """The JSON file, and the GeoJSON file when there is a geometry."""
+    with psycopg.connect(url, autocommit=False) as conn:
+        read_only(conn, snapshot)
+        mark = time.perf_counter()
+        write_json_array(conn, ident, json_value(ident, columns), has_id, work / f"{slug}.json", b"[\n", b"\n]\n")
+        timings["json"] = time.perf_counter() - mark
+        geometry = next((c for c in columns if c.name == geometry_column), None)
+        if geometry is not None:
+            mark = time.perf_counter()
+            write_json_array(conn, ident, geojson_value(ident, columns, geometry.name), has_id,
+                             work / f"{slug}.geojson",
+                            b'{"type": "FeatureCollection", "features": [\n', b"\n]}\n")
+            timings["geojson"] = time.perf_counter() - mark
+        conn.rollback()
 
 
 def write_json_array(conn: psycopg.Connection, ident: sql.Identifier, rendered: tuple[sql.Composable, sql.Composable],
