@@ -67,7 +67,7 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
                 "قابلة للتحميل على عناوينها.")
     if c.attribution:
         notes += f"\n\nSource : {c.attribution}"
-        notes_ar += f"\n\nالمصدر: {c.attribution}"
+        notes_ar += f"\n\nالمصدر: {c.attribution_ar or c.attribution}"
     resources: list[dict[str, Any]] = [{
         "id": resource_id,
         "name": "Table interrogeable (version courante)",
@@ -121,6 +121,7 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
         "license_id": LICENSES.get(c.license, c.license),
         "frequency": FREQUENCIES[c.frequency],
         "attribution": c.attribution or "",
+        "attribution_ar": c.attribution_ar or "",
         "source": spec.source.origin or "",
         "version": str(current.number),
         "groups": [{"name": c.theme}],

@@ -72,7 +72,8 @@ class CkanSpec:
     license: str
     frequency: str
     tags: dict[str, list[str]]
-    attribution: str | None = None
+    attribution: str | None = None  # the credit and what was changed, in French
+    attribution_ar: str | None = None  # the same in Arabic (a ``{fr, ar}`` mapping in the YAML)
 
 
 @dataclass(frozen=True)
@@ -265,5 +266,14 @@ def _ckan(r: _Reader, raw: Any) -> CkanSpec:
         organization=r.get(data, "organization", "ckan", str), theme=theme,
         license=r.get(data, "license", "ckan", str), frequency=frequency,
         tags={lang: list(tags[lang]) for lang in ("fr", "ar")},
-        attribution=r.get(data, "attribution", "ckan", str, required=False),
+        **_attribution(r, data),
     )
+
+
+def _attribution(r: _Reader, data: dict[str, Any]) -> dict[str, str | None]:
+    """``attribution``: a French text, or ``{fr, ar}`` so that Arabic pages
+    credit the source in Arabic."""
+    if isinstance(data.get("attribution"), dict):
+        both = r.bilingual(data, "attribution", "ckan")
+        return {"attribution": both["fr"], "attribution_ar": both["ar"]}
+    return {"attribution": r.get(data, "attribution", "ckan", str, required=False), "attribution_ar": None}

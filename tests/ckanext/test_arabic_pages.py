@@ -23,6 +23,8 @@ def dataset() -> dict:
     return factories.Dataset(
         name="population-test", title="Population par arrondissement", title_ar="السكان حسب المقاطعة",
         notes="Population légale au recensement.", notes_ar="السكان القانونيون حسب الإحصاء.",
+        attribution="Haut-Commissariat au Plan, RGPH 2024.",
+        attribution_ar="المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى 2024.",
         owner_org=org["id"],
         resources=[{"url": "http://example.invalid/p.csv", "name": "Version 1 (CSV)",
                     "name_ar": "الإصدار 1 (CSV)", "format": "CSV",
@@ -36,6 +38,9 @@ def test_dataset_page_in_arabic_and_french(app, dataset) -> None:
     assert "السكان حسب المقاطعة" in arabic and "السكان القانونيون حسب الإحصاء." in arabic
     assert "الإصدار 1 (CSV)" in arabic and "الإصدار 1، نُشر في 2026-11-22." in arabic
     assert "publiée le" not in arabic
+    # The source is credited in Arabic, and only once (no separate "attribution in Arabic" row).
+    assert arabic.count("المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى 2024.") == 1
+    assert "Haut-Commissariat au Plan, RGPH 2024." not in arabic
     # The heading itself, not only the "title in Arabic" row of the details table.
     assert re.search(r"<h1[^>]*>\s*السكان حسب المقاطعة", arabic)
     assert not re.search(r"<h1[^>]*>\s*Population par arrondissement", arabic)
@@ -43,6 +48,7 @@ def test_dataset_page_in_arabic_and_french(app, dataset) -> None:
     assert "Population par arrondissement" in french and "Population légale au recensement." in french
     assert "Version 1 (CSV)" in french and "Version 1, publiée le 2026-11-22." in french
     assert "نُشر في" not in french
+    assert "Haut-Commissariat au Plan, RGPH 2024." in french and "المندوبية السامية" not in french
 
 
 def test_search_results_in_arabic(app, dataset) -> None:

