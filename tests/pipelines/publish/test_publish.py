@@ -50,6 +50,16 @@ def test_publish_builds_the_public_table_hidden_from_nobody(spec: DatasetSpec, u
                                               (table,)).fetchall()}
         assert any("gin (_full_text)" in i for i in indexes)
         assert any("UNIQUE INDEX" in i and "(code, milieu)" in i for i in indexes)
+        # The key's text columns compare byte by byte; a lookup by key still uses its index.
+        collations = dict(conn.execute(
+            "SELECT a.attname, c.collname FROM pg_attribute a LEFT JOIN pg_collation c ON c.oid = a.attcollation "
+            "WHERE a.attrelid = %s::regclass AND a.attname IN ('code', 'milieu', 'nom_fr')",
+            (f'public."{table}"',)).fetchall())
+        assert collations["code"] == collations["milieu"] == "C" and collations["nom_fr"] == "default"
+        conn.execute("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.execute(
+            f'EXPLAIN SELECT * FROM public."{table}" WHERE code = %s AND milieu = %s', ("06", "total")))
+        assert "Index Scan" in plan and "code" in plan, plan
         # Folded search: no accent, any case; the data dictionary from the Table Schema.
         hits = conn.execute(f'SELECT nom_fr FROM public."{table}" WHERE _full_text @@ '
                             "plainto_tsquery('simple', %s) AND milieu = 'total'", (fold("AÏN-Harrouda"),)).fetchall()
