@@ -4,6 +4,7 @@ a zip bomb or a 10 MB line has no place in git)."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def generate(target: Path) -> None:
       .encode("latin-1"))
     w("mixed_encodings.csv", E_HEADER.encode() + ARABIC.encode("utf-8") + FRENCH.encode("cp1252"))
     w("nul_bytes.csv", (P_HEADER + "06,region,Casa\x00blanca,total,1,1,49.9,50.1\n").encode())
+    # No NUL byte in the file: JSON's escape gives one once parsed.
+    w("nul_in_property.geojson", json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-7.62, 33.59]},
+         "properties": {"id": "EQ-0001", "nom_fr": "École\u0000 Anfa", "categorie": "enseignement"}}]}).encode())
     w("utf16_without_bom.csv", (P_HEADER + "06,region,Casablanca,total,1,1,49.9,50.1\n").encode("utf-16-le"))
     w("binary_renamed.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     w("long_line.csv", P_HEADER.encode() + b"06,region," + b"x" * (10 << 20) + b",total,1,1,49.9,50.1\n")

@@ -78,9 +78,30 @@ def extract_bytes(data: bytes, name: str, source: SourceSpec | None = None, *,
     if not data.strip():
         raise SourceError(f"{name} est vide.", f"{name} is empty.")
     if fmt == "xlsx":
-        return read_xlsx(data, name, source.sheet)
+        return _without_nul(read_xlsx(data, name, source.sheet), "la cellule", "cell")
     check_binary(data, name)
     text, used = decode(data, name, encoding or source.encoding)
     if fmt == "geojson":
-        return read_geojson(text, name, used)
+        return _without_nul(read_geojson(text, name, used), "la propriété", "property")
     return read_csv(text, name, encoding=used, delimiter=source.delimiter, raw=data if used == "utf-8" else None)
+
+
+def _without_nul(table: Table, what_fr: str, what_en: str) -> Table:
+    """Refuse U+0000 in a label or a cell (JSON's ``\\u0000``, an XLSX
+    ``_x0000_``): PostgreSQL text cannot hold it, and the load would fail
+    at staging without saying where. CSV files are checked byte by byte
+    before they are decoded (encoding.check_binary)."""
+    for i, label in enumerate(table.header, start=1):
+        if "\x00" in label:
+            raise SourceError(f"{table.name} : caractère NUL (U+0000) dans l'en-tête, colonne {i} ; retirez-le.",
+                              f"{table.name}: NUL character (U+0000) in the header, column {i}; remove it.")
+    for number, row in zip(table.row_numbers, table.rows):
+        if "\x00" in "".join(row):
+            i = next(i for i, cell in enumerate(row) if "\x00" in cell)
+            column = table.header[i] if i < len(table.header) else str(i + 1)
+            raise SourceError(
+                f"{table.name} : caractère NUL (U+0000) ligne {number}, {what_fr} « {column} » ; PostgreSQL ne "
+                "peut pas l'enregistrer : retirez-le du fichier.",
+                f"{table.name}: NUL character (U+0000) on row {number}, {what_en} '{column}'; PostgreSQL cannot "
+                "store it: remove it from the file.")
+    return table
