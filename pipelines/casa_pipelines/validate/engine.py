@@ -162,13 +162,17 @@ def _memory_source(con: duckdb.DuckDBPyConnection, table: Table, width: int) -> 
 
 FORMULA_RE = r"^[=+\-@][ ]*[A-Za-z_.]+[ ]*\("
 # Bits of a cell's problem mask; constraints take the bits from _CONSTRAINT_BIT up, in order.
-_TYPE, _REQUIRED, _MISSING, _FORMULA, _CONSTRAINT_BIT = 1, 2, 4, 8, 4
+_TYPE, _REQUIRED, _MISSING, _FORMULA, _RANGE, _CONSTRAINT_BIT = 1, 2, 4, 8, 16, 5
+# What PostgreSQL's bigint holds: an integer beyond is valid for the Table Schema
+# (and frictionless) but could not be staged without being lost.
+_BIGINT = (-(2 ** 63), 2 ** 63 - 1)
 
 
 def validate_table(table: Table, schema: CompiledSchema, *, formulas: bool = False) -> list[Issue]:
     """Table Schema issues, as frictionless reports them; with ``formulas``,
-    also text cells that a spreadsheet would run as a formula (not a
-    frictionless check, so off when comparing engines).
+    also what frictionless does not check (so off when comparing engines):
+    text cells that a spreadsheet would run as a formula, and integers
+    beyond what PostgreSQL's bigint can store.
 
     One DuckDB pass over the cells keeps only the rows with a problem, as
     per-cell bit masks, and the key columns the uniqueness checks need."""
@@ -233,6 +237,8 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
             bits.append((f"b{i}", _REQUIRED))
         if formulas and f.type in ("string", "any"):
             bits.append((f"coalesce(regexp_matches({c}, {lit(FORMULA_RE)}), FALSE)", _FORMULA))
+        if formulas and f.type == "integer":
+            bits.append((f"coalesce(v{i} NOT BETWEEN {_BIGINT[0]} AND {_BIGINT[1]}, FALSE)", _RANGE))
         for j, (_, broken) in enumerate(f.constraints):
             bits.append((f"coalesce({broken.replace('({val})', f'v{i}')}, FALSE)", 1 << (_CONSTRAINT_BIT + j)))
         masks.append(" + ".join(f"(CASE WHEN {test} THEN {bit} ELSE 0 END)" for test, bit in bits))
@@ -282,6 +288,8 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
                     issues.append(Issue("constraint-error", row, i, f.name, value, cname))
             if mask & _MISSING:
                 issues.append(Issue("missing-cell", row, i, f.name, None))
+            if mask & _RANGE:
+                issues.append(Issue("integer-out-of-range", row, i, f.name, value))
             if mask & _FORMULA:
                 issues.append(Issue("formula-cell", row, i, f.name, value))
         if not blank_row:
@@ -322,8 +330,8 @@ def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk:
 
 _RANK = {t: i for i, t in enumerate(("blank-header", "extra-label", "missing-label", "blank-label",
                                      "duplicate-label", "incorrect-label", "blank-row", "type-error",
-                                     "constraint-error", "formula-cell", "extra-cell", "missing-cell", "unique-error",
-                                     "primary-key"))}
+                                     "constraint-error", "integer-out-of-range", "formula-cell", "extra-cell",
+                                     "missing-cell", "unique-error", "primary-key"))}
 
 
 def _order(issue: Issue) -> tuple[int, int, int]:

@@ -31,6 +31,10 @@ _FIXED = {
     "unique-error": ("Valeur en double : elle doit être unique dans la colonne.",
                      "Duplicate value: it must be unique in the column."),
     "no-rows": ("Le fichier n'a aucune ligne de données.", "The file has no data rows."),
+    "integer-out-of-range": (("Entier hors de la plage enregistrable (±9 223 372 036 854 775 807) : un identifiant "
+                              "ou un code ? Déclarez alors la colonne en texte (type string) dans le schéma."),
+                             ("Integer beyond what can be stored (±9,223,372,036,854,775,807): an identifier or a "
+                              "code? Then declare the column as text (type string) in the schema.")),
     "formula-cell": ("Cellule commençant comme une formule de tableur : retirez le « = » initial ou vérifiez la valeur.",
                      "Cell starting like a spreadsheet formula: remove the leading '=' or check the value."),
 }

@@ -32,7 +32,8 @@ def _typed_select(table: Table, schema: CompiledSchema, src: str, with_row: bool
         value = f.typed(c, f"({blank})", None)
         if f.type == "integer":
             # HUGEINT would reach Arrow as decimal128 and pandas as Decimal objects.
-            # Known limit: integers beyond 64 bits (valid for frictionless) become NULL here.
+            # Integers beyond 64 bits (valid for frictionless) never get here: validation with
+            # formulas=True, as ingest runs it, refuses them (integer-out-of-range).
             value = f"TRY_CAST({value} AS BIGINT)"
         cols.append(f"{value} AS \"{f.name.replace(chr(34), chr(34) * 2)}\"")
     return f"SELECT {', '.join(cols)} FROM {src}"
