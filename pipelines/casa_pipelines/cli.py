@@ -4,7 +4,8 @@ pipeline stages, renders reports and progress with rich, and maps each
 
 Exit codes: 0 valid/done, 1 data not valid, 2 bad arguments, 3 unreadable or
 unsafe source file, 4 wrong dataset definition, schema, suite or missing
-référentiel, 5 staging/publication failed, 70 internal error (a bug).
+référentiel, 5 staging/publication failed, 70 internal error (a bug), 130
+interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ import click
 from rich.console import Console
 
 from casa_pipelines import config
-from casa_pipelines.errors import EXIT_INTERNAL, EXIT_SPEC, PipelineError, SpecError
+from casa_pipelines.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_SPEC,
+    PipelineError,
+    SpecError,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +61,13 @@ def guarded(func: F) -> F:
                   "CASA_DATASTORE_URL.", EXIT_SPEC)
         except click.exceptions.ClickException:
             raise  # usage errors: click prints them with exit code 2
+        except KeyboardInterrupt:
+            # Every step is a transaction or an atomic rename: an interrupted
+            # command leaves nothing half done (click alone said "Aborted!", exit 1).
+            _fail("Interrupted: nothing was left half done; `casa status` tells where the dataset stands, "
+                  "run the command again to finish." if lang == "en" else
+                  "Interrompu : rien n'est resté à moitié fait ; `casa status` dit où en est le jeu de données, "
+                  "relancez la commande pour terminer.", EXIT_INTERRUPTED)
         except MemoryError:
             _fail("Erreur : mémoire insuffisante pour ce fichier ; découpez-le." if lang != "en"
                   else "Error: not enough memory for this file; split it.", EXIT_INTERNAL)

@@ -21,6 +21,7 @@ EXIT_SOURCE = 3  # the file cannot be read safely (encoding, format, archive)
 EXIT_SPEC = 4  # the dataset definition, schema or suite is wrong
 EXIT_PUBLISH = 5  # staging, release or publication failed
 EXIT_INTERNAL = 70  # a bug: unexpected exception (EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class PipelineError(Exception):
