@@ -56,6 +56,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -221,8 +222,9 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
         # about 13.6 s -> 8.9 s in bench-downloads), on a second connection that reads the same
         # snapshot, as pg_dump's parallel jobs do.
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
+        stop = threading.Event()
         rendered = pool.submit(json_files, url, snapshot, ident, columns, has_id, geometry_column, work, slug,
-                               timings)
+                               timings, stop)
 
         scratch = work / ".rows.csv"
         _copy_csv(conn, ident, columns, has_id, scratch)
@@ -240,6 +242,9 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
             ))
         try:
             truncated = tabular_files(scratch, columns, work, slug, rows, write_xlsx, timings)
+        except BaseException:
+            stop.set()  # a failure or Ctrl-C here: the server's rendering stops at its next range
+            raise
         finally:
             scratch.unlink(missing_ok=True)
             done = rendered.exception()  # waited for here, whatever happened to the tabular files

@@ -11,6 +11,7 @@ and held the GIL the tabular files' writer needs while it did.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,13 +63,20 @@ def read_only(conn: psycopg.Connection, snapshot: str | None = None) -> None:
         conn.execute(sql.SQL("SELECT set_config({}, {}, true)").format(sql.Literal(setting), sql.Literal(value)))
 
 
+class Stopped(Exception):
+    """The build this rendering belongs to failed or was interrupted."""
+
+
 def json_files(url: str, snapshot: str, ident: sql.Identifier, columns: list[Column], has_id: bool,
-                geometry_column: str | None, work: Path, slug: str, timings: dict[str, float]) -> None:
-    """The JSON file, and the GeoJSON file when there is a geometry."""
+               geometry_column: str | None, work: Path, slug: str, timings: dict[str, float],
+               stop: threading.Event) -> None:
+    """The JSON file, and the GeoJSON file when there is a geometry; gives up
+    between two ranges of ids once ``stop`` is set."""
     with psycopg.connect(url, autocommit=False) as conn:
         read_only(conn, snapshot)
         mark = time.perf_counter()
-        write_json_array(conn, ident, json_value(ident, columns), has_id, work / f"{slug}.json", b"[\n", b"\n]\n")
+        write_json_array(conn, ident, json_value(ident, columns), has_id, work / f"{slug}.json", b"[\n", b"\n]\n",
+                         stop)
         timings["json"] = time.perf_counter() - mark
         geometry = next((c for c in columns if c.name == geometry_column), None)
         if geometry is not None:
@@ -81,7 +89,8 @@ def json_files(url: str, snapshot: str, ident: sql.Identifier, columns: list[Col
 
 
 def write_json_array(conn: psycopg.Connection, ident: sql.Identifier, rendered: tuple[sql.Composable, sql.Composable],
-                     has_id: bool, target: Path, head: bytes, tail: bytes) -> None:
+                     has_id: bool, target: Path, head: bytes, tail: bytes,
+                     stop: threading.Event | None = None) -> None:
     """``head v1,\\nv2 ... tail``: every row's value, in ``_id`` order when
     the table has one."""
     value, source = rendered
@@ -89,6 +98,8 @@ def write_json_array(conn: psycopg.Connection, ident: sql.Identifier, rendered: 
         out.write(head)
         first = True
         for piece in _pieces(conn, ident, value, source) if has_id else _rows(conn, value, source):
+            if stop is not None and stop.is_set():
+                raise Stopped
             if not first:
                 out.write(b",\n")
             out.write(piece)

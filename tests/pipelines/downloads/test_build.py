@@ -346,3 +346,29 @@ def test_json_and_geojson_keep_every_row_in_id_order_across_ranges_and_gaps(url,
     assert all(f["geometry"]["type"] == "Point" for f in features)
     data = json.loads((tmp_path / "plain" / f"{spec.slug}.json").read_text(encoding="utf-8"))
     assert [r["effectif"] for r in data] == list(range(1, 51))
+
+
+def test_a_failed_tabular_file_stops_the_json_rendering_and_says_why(url, spec, tmp_path, monkeypatch) -> None:
+    """The tabular files and the JSON ones are written at the same time: when
+    the first fail, the second stop at their next range of ids, and the
+    error raised is the first one, not the rendering's."""
+    from casa_pipelines import downloads, downloads_json
+
+    started = []
+
+    def broken(*args, **kwargs):
+        started.append(time.monotonic())
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(downloads, "tabular_files", broken)
+    monkeypatch.setattr(downloads_json, "RANGE", 1)  # 50,000 ranges: the rendering is still going
+    table = create_table(url, f"t_{uuid.uuid4().hex[:8]}", rows=50_000)
+    out = tmp_path / spec.slug / "8"
+    try:
+        with pytest.raises(OSError, match="disque plein"):
+            build_downloads(url, table, spec, 8, out, geometry_column="geometry")
+        took = time.monotonic() - started[0]
+    finally:
+        drop_table(url, table)
+    assert not out.exists() and read_manifest(out) is None
+    assert took < 5, f"the JSON rendering went on for {took:.1f} s after the failure"
