@@ -83,10 +83,17 @@ elif step == "publish":
     from casa_pipelines.publish import PUBLIC, publish, release_downloads, table_resource_id
     from casa_pipelines.spec import load_spec
     spec = load_spec(Path(sys.argv[5]), root=Path(sys.argv[6]))
+    marks = [("imports", time.perf_counter())]
     # As `casa ingest` does: the staged bytes also kept, compressed (archive.py).
-    result = ingest(spec, path, url, archive_dir=Path(sys.argv[8]))
+    result = ingest(spec, path, url, archive_dir=Path(sys.argv[8]),
+                    progress=lambda name: marks.append((name, time.perf_counter())))
+    marks.append(("publish", time.perf_counter()))
     published = publish(spec, url, number=result.release.number, archive_dir=Path(sys.argv[8]))
     out["seconds"] = time.perf_counter() - t0
+    # Where the time went: each step until the next one starts (the imports since t0).
+    ends = [m[1] for m in marks[1:]] + [t0 + out["seconds"]]
+    out["steps"] = {"imports": round(marks[0][1] - t0, 3),
+                    **{name: round(end - start, 3) for (name, start), end in zip(marks, ends) if name != "imports"}}
     out["publish_timings"] = {k: round(v, 3) for k, v in published.timings.items()}
     out["peak_mb_before_downloads"] = vmhwm()
     t1 = time.perf_counter()
@@ -188,6 +195,7 @@ def main() -> None:
     shutil.rmtree(archive, ignore_errors=True)
     result |= {"ingest_publish_s": round(both["seconds"], 3),
                "ingest_publish_vs_copy": round(both["seconds"] / copy["seconds"], 2),
+               "ingest_publish_steps": both["steps"],
                "publish_timings": both["publish_timings"],
                # Before the downloads, which are timed (and peak) apart.
                "ingest_publish_peak_mb": round(both["peak_mb_before_downloads"]),
@@ -195,7 +203,8 @@ def main() -> None:
                "downloads_peak_mb": round(both["peak_mb"]),
                "downloads_s": round(both["downloads_seconds"], 3),
                "downloads_vs_copy": round(both["downloads_seconds"] / copy["seconds"], 2)}
-    print(f"casa ingest + publish: {both['seconds']:.2f} s (publish steps {both['publish_timings']}); "
+    print(f"casa ingest + publish: {both['seconds']:.2f} s (steps {both['steps']}; publish steps "
+          f"{both['publish_timings']}); "
           f"downloads afterwards: {both['downloads_seconds']:.2f} s", flush=True)
     targets = {"validate_vs_copy <= 1.5": result["validate_vs_copy"] <= 1.5,
                "frictionless_vs_validate >= 10": result.get("frictionless_vs_validate", 0) >= 10,
