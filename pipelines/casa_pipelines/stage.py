@@ -102,8 +102,8 @@ def prefetched(reader: pa.RecordBatchReader, depth: int = 1) -> pa.RecordBatchRe
     """``reader``'s batches, produced by a thread of their own, up to ``depth``
     ahead: typing a batch (DuckDB, Arrow's kernels) then runs while the one
     before is encoded, hashed, compressed and sent, instead of in turn (all of
-    them release the GIL). An error of the producer is raised here; closing
-    the stream early stops it."""
+    them release the GIL). The thread starts with the first read; an error
+    of the producer is raised here; closing the stream early stops it."""
     end = object()
     queue: Queue = Queue(maxsize=depth)
     stop = threading.Event()
@@ -127,10 +127,11 @@ def prefetched(reader: pa.RecordBatchReader, depth: int = 1) -> pa.RecordBatchRe
             return
         put(end)
 
-    thread = threading.Thread(target=produce, name="casa-stage-prefetch", daemon=True)
-    thread.start()
-
     def batches() -> Iterator[pa.RecordBatch]:
+        # Started by the first read, so that a stream never read (the load
+        # failed before staging) leaves no thread waiting to hand it a batch.
+        thread = threading.Thread(target=produce, name="casa-stage-prefetch", daemon=True)
+        thread.start()
         try:
             while True:
                 try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -57,6 +58,14 @@ def test_prefetched_keeps_the_order_and_raises_the_producers_error() -> None:
     assert pa.Table.from_batches(list(prefetched(_reader(table, 3)))).equals(table)
     with pytest.raises(SourceError, match="lu de travers"):
         list(prefetched(_reader(table, 3, fail_after=2)))
+    # A stream never read (the load failed before staging) starts no thread; one closed early stops its own.
+    unread = prefetched(_reader(table, 3))
+    stream = iter(prefetched(_reader(table, 1)))
+    next(stream)
+    assert [t.name for t in threading.enumerate()].count("casa-stage-prefetch") == 1
+    del stream
+    assert "casa-stage-prefetch" not in [t.name for t in threading.enumerate()]
+    assert unread.read_all().equals(table)
 
 
 def test_staging_reads_back_every_value_and_type(url: str) -> None:
