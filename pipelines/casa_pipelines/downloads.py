@@ -227,9 +227,19 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
                                timings, stop)
 
         scratch = work / ".rows.csv"
-        _copy_csv(conn, ident, columns, has_id, scratch)
-        timings["read"] = time.perf_counter() - started
         write_xlsx = rows <= XLSX_MAX_ROWS
+        try:
+            _copy_csv(conn, ident, columns, has_id, scratch)
+            timings["read"] = time.perf_counter() - started
+            truncated = tabular_files(scratch, columns, work, slug, rows, write_xlsx, timings)
+        except BaseException:
+            stop.set()  # a failure or Ctrl-C here: the server's rendering stops at its next range
+            raise
+        finally:
+            scratch.unlink(missing_ok=True)
+            done = rendered.exception()  # waited for here, whatever happened to the tabular files
+        if done is not None:
+            raise done
         if not write_xlsx:
             notes.append(Note(
                 "xlsx", "xlsx-too-many-rows",
@@ -240,16 +250,6 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
                 en=f"No XLSX file: {rows} rows exceed an Excel sheet's limit ({XLSX_MAX_ROWS} rows). "
                    "Use the CSV or Parquet file.",
             ))
-        try:
-            truncated = tabular_files(scratch, columns, work, slug, rows, write_xlsx, timings)
-        except BaseException:
-            stop.set()  # a failure or Ctrl-C here: the server's rendering stops at its next range
-            raise
-        finally:
-            scratch.unlink(missing_ok=True)
-            done = rendered.exception()  # waited for here, whatever happened to the tabular files
-        if done is not None:
-            raise done
         if truncated:
             notes.append(Note(
                 "xlsx", "xlsx-cell-truncated",
