@@ -66,6 +66,23 @@ def generate(target: Path) -> None:
                                            "=SUM(1,2)"]])
     _xlsx(target / "two_sheets.xlsx", [E_HEADER.strip().split(",")], extra_sheet=True)
     w("xlsx_renamed.csv", (target / "two_sheets.xlsx").read_bytes())
+    _xlsx(target / "nul_escape.xlsx", [E_HEADER.strip().split(","),
+                                       ["EQ-000001", "Anfa", "", "enseignement", "06.141.01.01", "2020-01-01", 30]])
+    w("nul_escape.xlsx", _with_nul_escape(target / "nul_escape.xlsx", "Anfa"))
+
+
+def _with_nul_escape(path: Path, text: str) -> bytes:
+    """``path`` with the cell ``text`` written as ``text_x0000_``: Excel's
+    escape for a character XML cannot carry, which readers decode to U+0000
+    (openpyxl refuses to write the character itself)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/") and item.filename.endswith(".xml"):
+                data = data.replace(f">{text}<".encode(), f">{text}_x0000_<".encode())
+            target.writestr(item, data)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

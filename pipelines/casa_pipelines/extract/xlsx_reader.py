@@ -15,6 +15,13 @@ from casa_pipelines.extract.table import Table
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        # OOXML writes characters XML cannot carry as _xHHHH_ (Excel's
+        # carriage returns as _x000D_, a literal "_x" as _x005F_x); openpyxl
+        # leaves them encoded, Excel shows them decoded: decode them too.
+        from openpyxl.utils.escape import unescape
+
+        return unescape(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):

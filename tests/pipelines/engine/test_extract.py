@@ -71,3 +71,16 @@ def test_xlsx_values_as_text(tmp_path) -> None:
     table = extract_bytes((tmp_path / "f.xlsx").read_bytes(), "f.xlsx")
     assert table.rows == [["EQ-1", "12", "2.5", "2024-09-01", "true"], ["EQ-2", "", "n/a", "", ""]]
     assert table.row_numbers == [2, 3]
+
+
+def test_xlsx_escapes_decoded_as_excel_shows_them(tmp_path) -> None:
+    """OOXML's _xHHHH_ escapes (Excel writes a carriage return as _x000D_)
+    are decoded; an escaped underscore keeps a literal "_x0041_" as text."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "adresse", "note"])
+    wb.active.append(["EQ-1", "12 rue X_x000D_\nCasablanca", "code _x005F_x0041_"])
+    wb.save(tmp_path / "f.xlsx")
+    table = extract_bytes((tmp_path / "f.xlsx").read_bytes(), "f.xlsx")
+    assert table.rows == [["EQ-1", "12 rue X\r\nCasablanca", "code _x0041_"]]
