@@ -238,7 +238,8 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
         if formulas and f.type in ("string", "any"):
             bits.append((f"coalesce(regexp_matches({c}, {lit(FORMULA_RE)}), FALSE)", _FORMULA))
         if formulas and f.type == "integer":
-            bits.append((f"coalesce(v{i} NOT BETWEEN {_BIGINT[0]} AND {_BIGINT[1]}, FALSE)", _RANGE))
+            # Beyond HUGEINT the cast gives NULL: a well-formed integer with no value is out of range too.
+            bits.append((f"coalesce(v{i} NOT BETWEEN {_BIGINT[0]} AND {_BIGINT[1]}, NOT b{i} AND {ok})", _RANGE))
         for j, (_, broken) in enumerate(f.constraints):
             bits.append((f"coalesce({broken.replace('({val})', f'v{i}')}, FALSE)", 1 << (_CONSTRAINT_BIT + j)))
         masks.append(" + ".join(f"(CASE WHEN {test} THEN {bit} ELSE 0 END)" for test, bit in bits))
