@@ -36,7 +36,8 @@ class SourceSpec:
     delimiter: str | None = None
     sheet: str | None = None
     member: str | None = None  # file inside a zip archive
-    origin: str | None = None  # who hands the file over, for the record
+    origin: str | None = None  # who hands the file over, for the record (in French)
+    origin_ar: str | None = None  # the same in Arabic (a ``{fr, ar}`` mapping in the YAML)
     package: PackageSource | None = None  # the file is exported from a package's data
 
 
@@ -177,7 +178,7 @@ def load_spec(path: Path, root: Path | None = None) -> DatasetSpec:
                              f"must be '{expected}' with `source.package` (exported file)")
     source = SourceSpec(fmt, encoding, delimiter, r.get(src, "sheet", "source", str, required=False),
                         r.get(src, "member", "source", str, required=False),
-                        r.get(src, "origin", "source", str, required=False), package)
+                        *_localized(r, src, "origin", "source"), package)
 
     schema_path = _existing(r, root, r.get(data, "schema", "", str), "schema")
     suite = r.get(data, "suite", "", str, required=False)
@@ -266,14 +267,15 @@ def _ckan(r: _Reader, raw: Any) -> CkanSpec:
         organization=r.get(data, "organization", "ckan", str), theme=theme,
         license=r.get(data, "license", "ckan", str), frequency=frequency,
         tags={lang: list(tags[lang]) for lang in ("fr", "ar")},
-        **_attribution(r, data),
+        **dict(zip(("attribution", "attribution_ar"), _localized(r, data, "attribution", "ckan"))),
     )
 
 
-def _attribution(r: _Reader, data: dict[str, Any]) -> dict[str, str | None]:
-    """``attribution``: a French text, or ``{fr, ar}`` so that Arabic pages
-    credit the source in Arabic."""
-    if isinstance(data.get("attribution"), dict):
-        both = r.bilingual(data, "attribution", "ckan")
-        return {"attribution": both["fr"], "attribution_ar": both["ar"]}
-    return {"attribution": r.get(data, "attribution", "ckan", str, required=False), "attribution_ar": None}
+def _localized(r: _Reader, data: dict[str, Any], key: str, prefix: str) -> tuple[str | None, str | None]:
+    """An optional text shown on the portal (``ckan.attribution``,
+    ``source.origin``): French alone, or ``{fr, ar}`` so that Arabic pages
+    show it in Arabic. Returns (French, Arabic or None)."""
+    if isinstance(data.get(key), dict):
+        both = r.bilingual(data, key, prefix)
+        return both["fr"], both["ar"]
+    return r.get(data, key, prefix, str, required=False), None

