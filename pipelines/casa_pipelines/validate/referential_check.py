@@ -5,6 +5,12 @@ The checker depends only on the ``ReferentialLookup`` protocol (a set of
 (code, date) pairs in, the invalid ones out); ``PostgresReferential`` is the
 real implementation over ``referentials.unit``, owned by the référentiels
 package, and says clearly when that table is not loaded yet.
+
+The référentiel's history starts with its first version (the 2014 census,
+valid from 2014-09-01): it knows nothing older. A record dated earlier (a
+stadium opened in 1955) is checked against that first version, and its
+message says so; otherwise every register with historical dates would be
+refused for codes the référentiel simply cannot date.
 """
 
 from __future__ import annotations
@@ -25,7 +31,11 @@ Pair = tuple[str, dt.date]
 
 class ReferentialLookup(Protocol):
     def invalid(self, pairs: set[Pair]) -> set[Pair]:
-        """Return the pairs whose code was not valid on that date."""
+        """Return the pairs whose code was not valid on that date (on the
+        first day of the history, for earlier dates)."""
+
+    def history_start(self) -> dt.date | None:
+        """The first day the référentiel knows (None: no limit)."""
 
 
 class PostgresReferential:
@@ -38,30 +48,46 @@ class PostgresReferential:
         # referentials.unit holds every référentiel (themes too): only the
         # territorial units' codes are valid territorial codes.
         self.referential = referential
+        self._start: dt.date | None = None
+
+    def history_start(self) -> dt.date | None:
+        if self._start is None:
+            with psycopg.connect(self.url) as conn:
+                self._check_loaded(conn)
+                which = sql.SQL(" WHERE referential = %s" if self.referential else "")
+                row = conn.execute(sql.SQL("SELECT min(valid_from) FROM {}{}").format(self.table, which),
+                                   [self.referential] if self.referential else []).fetchone()
+                self._start = row[0] if row else None
+        return self._start
+
+    def _check_loaded(self, conn: psycopg.Connection) -> None:
+        if conn.execute("SELECT to_regclass(%s)", (self.table_name,)).fetchone() == (None,):
+            raise ReferentialNotLoaded(
+                f"Le référentiel territorial n'est pas chargé (table {self.table_name} absente) : "
+                "chargez-le d'abord avec `casa referentials load`, ou validez avec --no-referentials.",
+                f"The territorial référentiel is not loaded (no {self.table_name} table): "
+                "load it first with `casa referentials load`, or validate with --no-referentials.")
+        empty = sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(self.table)
+        if conn.execute(empty).fetchone() == (True,):
+            raise ReferentialNotLoaded(f"Le référentiel territorial est vide ({self.table_name}).",
+                                       f"The territorial référentiel is empty ({self.table_name}).")
 
     def invalid(self, pairs: set[Pair]) -> set[Pair]:
         if not pairs:
             return set()
+        start = self.history_start()
         with psycopg.connect(self.url) as conn:
-            if conn.execute("SELECT to_regclass(%s)", (self.table_name,)).fetchone() == (None,):
-                raise ReferentialNotLoaded(
-                    f"Le référentiel territorial n'est pas chargé (table {self.table_name} absente) : "
-                    "chargez-le d'abord avec `casa referentials load`, ou validez avec --no-referentials.",
-                    f"The territorial référentiel is not loaded (no {self.table_name} table): "
-                    "load it first with `casa referentials load`, or validate with --no-referentials.")
-            empty = sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {})").format(self.table)
-            if conn.execute(empty).fetchone() == (True,):
-                raise ReferentialNotLoaded(f"Le référentiel territorial est vide ({self.table_name}).",
-                                           f"The territorial référentiel is empty ({self.table_name}).")
             codes = sorted(pairs)
             # valid_to is exclusive: a code replaced on D is no longer valid on D.
             which = sql.SQL(" AND u.referential = %s" if self.referential else "")
+            # Dates before the history's start are checked on its first day.
             query = sql.SQL(
-                """SELECT p.code, p.on_date FROM unnest(%s::text[], %s::date[]) AS p(code, on_date)
+                """SELECT p.code, p.on_date FROM unnest(%s::text[], %s::date[]) AS p(code, on_date),
+                     LATERAL (SELECT greatest(p.on_date, %s::date) AS day) AS d
                    WHERE NOT EXISTS (SELECT 1 FROM {} u WHERE u.code = p.code{}
-                     AND u.valid_from <= p.on_date AND (u.valid_to IS NULL OR p.on_date < u.valid_to))"""
+                     AND u.valid_from <= d.day AND (u.valid_to IS NULL OR d.day < u.valid_to))"""
             ).format(self.table, which)
-            args: list = [[c for c, _ in codes], [d for _, d in codes]]
+            args: list = [[c for c, _ in codes], [d for _, d in codes], start]
             if self.referential:
                 args.append(self.referential)
             rows = conn.execute(query, args).fetchall()
@@ -90,10 +116,19 @@ def referential_issues(table: Table, spec: ReferentialSpec, lookup: ReferentialL
             if code:
                 per_row.append((number, column, code, day))
     bad = lookup.invalid({(code, day) for _, _, code, day in per_row})
+    start = lookup.history_start() if bad else None
+
+    def when(day: dt.date) -> tuple[str, str]:
+        if start is not None and day < start:
+            fr = f"au {day.isoformat()} (vérifié dans sa première version, du {start.isoformat()} : il ne remonte pas plus loin)"
+            en = f"on {day.isoformat()} (checked in its first version, of {start.isoformat()}: it goes no further back)"
+            return fr, en
+        return f"au {day.isoformat()}", f"on {day.isoformat()}"
+
     return [Issue("referential-unknown-code", number, position[column] + 1, column, code, spec.columns[column],
                   "referential",
-                  f"Code « {code} » inconnu du référentiel ({spec.columns[column]}) au {day.isoformat()} : "
+                  f"Code « {code} » inconnu du référentiel ({spec.columns[column]}) {when(day)[0]} : "
                   "vérifiez le code ou la date (ancien code renuméroté ?).",
-                  f"Code '{code}' is not in the référentiel ({spec.columns[column]}) on {day.isoformat()}: "
+                  f"Code '{code}' is not in the référentiel ({spec.columns[column]}) {when(day)[1]}: "
                   "check the code or the date (an old, renumbered code?).")
             for number, column, code, day in per_row if (code, day) in bad]
