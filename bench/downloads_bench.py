@@ -24,8 +24,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "pipelines"))
 
-from casa_pipelines.downloads import build_downloads  # noqa: E402
-from casa_pipelines.spec import load_spec  # noqa: E402
+from casa_pipelines.downloads import build_downloads
+from casa_pipelines.spec import load_spec
 
 SCHEMA = "casa_bench"
 TABLE = "downloads_public"

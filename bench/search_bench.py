@@ -53,19 +53,8 @@ REUSE = os.environ.get("BENCH_REUSE", "") not in ("", "0")
 # then on (search/cache.py; reported apart, as a cache's figures).
 MODES = [m for m in os.environ.get("BENCH_MODES", "uncached,cached").split(",") if m]
 
-FR_WORDS = (
-    "population ménages école collège lycée santé hôpital transport tramway bus "
-    "stationnement déchets collecte propreté éclairage voirie espaces verts parc jardin "
-    "pollution qualité air eau assainissement culture théâtre bibliothèque musée tourisme "
-    "hôtel sécurité marché commerce emploi activité logement habitat recensement "
-    "arrondissement préfecture commune équipement sport stade piscine mosquée"
-).split()
-AR_WORDS = (
-    "السكان الأسر المدرسة الثانوية الصحة المستشفى النقل الترامواي الحافلة ركن النفايات "
-    "النظافة الإنارة الطرق المساحات الخضراء الحديقة التلوث جودة الهواء الماء التطهير "
-    "الثقافة المسرح المكتبة المتحف السياحة الفندق الأمن السوق التجارة الشغل السكن "
-    "الإحصاء المقاطعة العمالة الجماعة التجهيزات الرياضة الملعب المسبح المسجد"
-).split()
+FR_WORDS = ["population", "ménages", "école", "collège", "lycée", "santé", "hôpital", "transport", "tramway", "bus", "stationnement", "déchets", "collecte", "propreté", "éclairage", "voirie", "espaces", "verts", "parc", "jardin", "pollution", "qualité", "air", "eau", "assainissement", "culture", "théâtre", "bibliothèque", "musée", "tourisme", "hôtel", "sécurité", "marché", "commerce", "emploi", "activité", "logement", "habitat", "recensement", "arrondissement", "préfecture", "commune", "équipement", "sport", "stade", "piscine", "mosquée"]
+AR_WORDS = ["السكان", "الأسر", "المدرسة", "الثانوية", "الصحة", "المستشفى", "النقل", "الترامواي", "الحافلة", "ركن", "النفايات", "النظافة", "الإنارة", "الطرق", "المساحات", "الخضراء", "الحديقة", "التلوث", "جودة", "الهواء", "الماء", "التطهير", "الثقافة", "المسرح", "المكتبة", "المتحف", "السياحة", "الفندق", "الأمن", "السوق", "التجارة", "الشغل", "السكن", "الإحصاء", "المقاطعة", "العمالة", "الجماعة", "التجهيزات", "الرياضة", "الملعب", "المسبح", "المسجد"]
 PLACES = [
     "Anfa", "Maârif", "Sidi Belyout", "Aïn Chock", "Hay Hassani", "Sidi Bernoussi",
     "Ben M'Sick", "Moulay Rachid", "Al Fida", "Mers Sultan", "Aïn Sebaâ", "Hay Mohammadi",
@@ -197,6 +186,7 @@ class BufferedConnection:
 
 def bulk_load(count: int, start: int, org_ids: dict[str, str]) -> float:
     import sqlalchemy as sa
+
     from ckan import model
     from ckan.lib.search import index as search_index
 
@@ -329,6 +319,7 @@ def main() -> None:
                      "sizes": {}}
     with app._wsgi_app.test_request_context():
         import sqlalchemy as sa
+
         from ckan import model
 
         loaded = 0

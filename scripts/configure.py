@@ -104,7 +104,7 @@ class Superuser:
         try:
             result = subprocess.run(
                 cmd + ["-d", "postgres", "-Atc", "select 1"],
-                capture_output=True, text=True, timeout=20,
+                capture_output=True, text=True, timeout=20, check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
             return False
@@ -114,7 +114,7 @@ class Superuser:
         cmd = self.base + ["-d", db, "-v", "ON_ERROR_STOP=1", "-Atq"]
         if stdin is None:
             cmd += ["-c", sql]
-        result = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+        result = subprocess.run(cmd, input=stdin, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             sys.exit(f"PostgreSQL refused: {result.stderr.strip()}\n  while running: {sql[:200]}")
         return result.stdout.strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from ckan.tests import factories
 
 pytestmark = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from ckan.tests import factories, helpers
 
 from ckanext.casa.cli import bootstrap

@@ -6,11 +6,17 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckanext.datastore.interfaces import IDatastore
 
 from ckanext.casa import cli
-from ckanext.casa.logic import auth, datastore_text, localized_groups, referential_catalog, referential_views
+from ckanext.casa.logic import (
+    auth,
+    datastore_text,
+    localized_groups,
+    referential_catalog,
+    referential_views,
+)
 from ckanext.casa.views import downloads, reports
+from ckanext.datastore.interfaces import IDatastore
 
 
 def _actions() -> dict:

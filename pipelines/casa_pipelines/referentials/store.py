@@ -13,13 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from ckanext.casa.normalize import fold
 
 from casa_pipelines.config import Settings
 from casa_pipelines.referentials.diff import Diff
 from casa_pipelines.referentials.errors import PublishError, StoreError
 from casa_pipelines.referentials.models import SCHEMA
 from casa_pipelines.referentials.spec import ReferentialSpec
+from ckanext.casa.normalize import fold
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Columns of the unit table; every other field of the schema goes to `attributes`.

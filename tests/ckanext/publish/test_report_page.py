@@ -75,6 +75,7 @@ def test_the_published_dataset_credits_its_source_in_the_page_language(
     language."""
     from casa_pipelines import catalogue
     from casa_pipelines.publish import table_resource_id
+
     from ckan.tests import factories
 
     url = os.environ["CASA_DATASTORE_URL"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 import pytest
+
+import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 pytestmark = [

@@ -219,7 +219,7 @@ def _set_modified(name: str, when: dt.datetime) -> None:
 class TestDateRanges:
     @pytest.fixture
     def catalogue(self):
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         for name, age in (("fresh", 0), ("last-week", 7), ("old", 400)):
             factories.Dataset(name=name)
             _set_modified(name, now - dt.timedelta(days=age, hours=1))

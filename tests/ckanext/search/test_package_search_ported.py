@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-import ckan.logic as logic
+from ckan import logic
 from ckan.lib.search.common import SearchError
 from ckan.tests import factories, helpers
 
@@ -349,7 +349,7 @@ class TestGroupDatasetCounts:
         assert all("package_count" not in o for o in orgs)
 
     def test_counts_follow_deletion(self):
-        org, _, group = self._catalogue()
+        org, _, _group = self._catalogue()
         victim = helpers.call_action("package_search", fq=f"owner_org:{org['id']}")["results"][0]
         helpers.call_action("package_delete", id=victim["id"])
         orgs = helpers.call_action("organization_list", all_fields=True)

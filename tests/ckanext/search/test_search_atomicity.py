@@ -4,16 +4,16 @@ and CKAN's index maintenance (delete, purge, rebuild, clear) acts on them."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
-import ckan.lib.search as search
 import ckan.lib.search.index as search_index
 import ckan.lib.search.query as search_query
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
+from ckan.lib import search
 from ckan.lib.search.common import SearchIndexError, SolrConnectionError
 from ckan.logic import ValidationError
 from ckan.tests import factories, helpers

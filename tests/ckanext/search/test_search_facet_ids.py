@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.tests import factories, helpers
+
 from ckanext.casa.search.connection import PostgresConnection
 
 pytestmark = [

@@ -63,7 +63,7 @@ def facet_counts(html: str) -> dict[str, int]:
         r'href="[^"]*?\?([a-z_]+=[^"&]+)"[^>]*>\s*<span class="item-label">.*?'
         r'<span class="item-count badge">(\d+)</span>',
         html,
-        flags=re.S,
+        flags=re.DOTALL,
     )
     return {param: int(count) for param, count in items}
 
@@ -159,7 +159,7 @@ class TestOrganizationAndGroupPages:
             re.findall(
                 r'<h2 class="media-heading">([^<]+)</h2>.*?class="count">(\d+) Datasets?<',
                 html.replace("&#39;", "'"),
-                flags=re.S,
+                flags=re.DOTALL,
             )
         )
         # An anonymous visitor's counts leave the private dataset out.
@@ -171,4 +171,4 @@ class TestOrganizationAndGroupPages:
 
     def test_group_list_shows_dataset_counts(self, app, portal):
         html = get(app, "/en/group/")
-        assert re.search(r"Mobilit.*?class=\"count\">2 Datasets<", html, flags=re.S)
+        assert re.search(r"Mobilit.*?class=\"count\">2 Datasets<", html, flags=re.DOTALL)

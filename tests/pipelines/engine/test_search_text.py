@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 from casa_pipelines.search_text import search_column
+
 from ckanext.casa.normalize import fold
 
 

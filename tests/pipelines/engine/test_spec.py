@@ -82,6 +82,7 @@ def test_unreadable_yaml(tmp_path: Path) -> None:
 def test_themes_are_the_portal_groups() -> None:
     """A dataset's theme must be one of the CKAN groups `ckan casa bootstrap` creates."""
     from casa_pipelines.spec import THEMES
+
     from ckanext.casa.themes import THEMES as GROUPS
 
     assert set(THEMES) == {g["name"] for g in GROUPS}

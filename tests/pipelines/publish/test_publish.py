@@ -26,8 +26,9 @@ from casa_pipelines.release import waivers
 from casa_pipelines.release_diff import diff_releases
 from casa_pipelines.spec import DatasetSpec, load_spec
 from casa_pipelines.stage import table_prefix
-from ckanext.casa.normalize import fold
 from publish_helpers import EXAMPLES, REPO, edited, public_rows, statuses
+
+from ckanext.casa.normalize import fold
 
 SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale,population_municipale"
 

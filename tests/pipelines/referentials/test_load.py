@@ -135,6 +135,7 @@ def test_suite_catches_a_missing_parent_and_a_bad_code_shape(
 
 def test_themes_follow_the_ckan_groups(engine) -> None:
     from casa_pipelines.referentials import spec
+
     from ckanext.casa.themes import THEME_NAMES
 
     themes = spec.load_spec("themes")

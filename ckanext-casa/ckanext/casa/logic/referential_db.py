@@ -9,8 +9,9 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
 
 SCHEMA = "referentials"
 TERRITORIAL = "territorial_units"

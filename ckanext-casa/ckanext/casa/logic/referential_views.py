@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.casa.logic import referential_export as export
 

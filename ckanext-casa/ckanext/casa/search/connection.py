@@ -22,6 +22,7 @@ from typing import Any
 
 import pysolr
 import sqlalchemy as sa
+
 from ckan import model
 from ckan.lib.search.common import SearchQueryError
 

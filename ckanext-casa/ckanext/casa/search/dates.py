@@ -41,7 +41,7 @@ class DateSyntaxError(ValueError):
 
 
 def _unit(name: str) -> str:
-    singular = name[:-1] if name.endswith("S") else name
+    singular = name.removesuffix("S")
     if singular not in _UNITS:
         raise DateSyntaxError(f"Unknown date unit: {name!r}")
     return _UNITS[singular]
@@ -49,11 +49,11 @@ def _unit(name: str) -> str:
 
 def _parse_iso(value: str) -> dt.datetime:
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise DateSyntaxError(f"Invalid date: {value!r}") from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
 
 
@@ -73,7 +73,7 @@ def evaluate(value: str, now: dt.datetime | None = None) -> dt.datetime:
         return _parse_iso(value.strip())
     anchor, steps = match.groups()
     if anchor == "NOW":
-        result = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        result = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     else:
         result = _parse_iso(anchor)
     for sign, amount, unit, rounding in _STEP.findall(steps):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+
 from ckan import model
 
 from ckanext.casa.search import facet_bits, stats

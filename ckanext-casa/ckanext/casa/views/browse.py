@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from flask import Blueprint, request
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.casa.logic.referential_db import SCHEMA, TERRITORIAL, fetch_all
 

@@ -21,9 +21,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from flask import Blueprint, redirect, send_file, url_for
+
+import ckan.plugins.toolkit as tk
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
 
 from ckanext.casa.logic.referential_db import rows
 from ckanext.casa.views.downloads import NOT_FOUND, SERVABLE, SLUG, staging_engine

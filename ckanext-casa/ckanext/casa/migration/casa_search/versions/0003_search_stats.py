@@ -28,8 +28,8 @@ def _contributions(rows: str) -> str:
     a relation with the document columns and a ``sign`` column."""
     key = "site_id, coalesce(dataset_type, '') AS dataset_type"
     parts = [
-        f"SELECT {key}, CASE WHEN {_LABELLED} THEN '_count' ELSE '_public_without_label' END"
-        f" AS field, '' AS value, sign FROM {rows} WHERE {_VISIBLE}"
+        (f"SELECT {key}, CASE WHEN {_LABELLED} THEN '_count' ELSE '_public_without_label' END"
+         f" AS field, '' AS value, sign FROM {rows} WHERE {_VISIBLE}")
     ]
     for field in ("organization", "license_id"):
         parts.append(
