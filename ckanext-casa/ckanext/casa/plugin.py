@@ -36,6 +36,7 @@ class CasaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
     p.implements(IDatastore, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
@@ -43,6 +44,17 @@ class CasaPlugin(p.SingletonPlugin):
 
     def get_commands(self) -> list:
         return [cli.casa]
+
+    # IPackageController: the licence's title in the page's language. A
+    # dataset read from the search index (package_show's cache) carries the
+    # title in the language it was indexed in.
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckan import model
+
+        license_ = model.Package.get_license_register().get(pkg_dict.get("license_id") or "")
+        if license_ is not None:
+            pkg_dict["license_title"] = license_.title
+        return pkg_dict
 
     # IDatastore: folded text search in the pipelines' published tables.
     def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],
