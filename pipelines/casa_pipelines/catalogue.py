@@ -124,6 +124,7 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
         "attribution_ar": c.attribution_ar or "",
         "source": spec.source.origin or "",
         "source_ar": spec.source.origin_ar or "",
+        "spatial_coverage": c.coverage or "",
         "version": str(current.number),
         "groups": [{"name": c.theme}],
         "tags": [{"name": t} for t in dict.fromkeys([*c.tags["fr"], *c.tags["ar"]])],

@@ -8,6 +8,7 @@ Adding a dataset means adding files, never code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ class CkanSpec:
     tags: dict[str, list[str]]
     attribution: str | None = None  # the credit and what was changed, in French
     attribution_ar: str | None = None  # the same in Arabic (a ``{fr, ar}`` mapping in the YAML)
+    coverage: str | None = None  # HCP code of the territorial unit the data covers (06: Casablanca-Settat)
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,8 @@ def _public(r: _Reader, raw: Any) -> PublicSpec:
 
 def _ckan(r: _Reader, raw: Any) -> CkanSpec:
     data = r.mapping(raw, "ckan")
-    allowed = {"title", "description", "organization", "theme", "license", "frequency", "tags", "attribution"}
+    allowed = {"title", "description", "organization", "theme", "license", "frequency", "tags", "attribution",
+               "coverage"}
     r.unknown(data, allowed, "ckan")
     theme = r.get(data, "theme", "ckan", str)
     if theme not in THEMES:
@@ -255,6 +258,10 @@ def _ckan(r: _Reader, raw: Any) -> CkanSpec:
     frequency = r.get(data, "frequency", "ckan", str)
     if frequency not in FREQUENCIES:
         raise r.fail("ckan.frequency", f"doit être l'un de {FREQUENCIES}", f"must be one of {FREQUENCIES}")
+    coverage = r.get(data, "coverage", "ckan", str, required=False)
+    if coverage is not None and not re.fullmatch(r"[0-9]{2}(\.[0-9]{1,3}){0,4}", coverage):
+        raise r.fail("ckan.coverage", f"« {coverage} » n'est pas un code HCP (exemple : 06 ou 06.141.01.0)",
+                     f"'{coverage}' is not an HCP code (e.g. 06 or 06.141.01.0)")
     tags = r.mapping(data.get("tags"), "ckan.tags")
     r.unknown(tags, {"fr", "ar"}, "ckan.tags")
     for lang in ("fr", "ar"):
@@ -268,6 +275,7 @@ def _ckan(r: _Reader, raw: Any) -> CkanSpec:
         license=r.get(data, "license", "ckan", str), frequency=frequency,
         tags={lang: list(tags[lang]) for lang in ("fr", "ar")},
         **dict(zip(("attribution", "attribution_ar"), _localized(r, data, "attribution", "ckan"))),
+        coverage=coverage,
     )
 
 

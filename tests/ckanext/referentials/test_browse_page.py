@@ -87,3 +87,21 @@ def test_unknown_and_malformed_codes(app) -> None:
     assert "introuvable" in unknown and "06.999" in unknown
     app.get(f"{PAGE}/not-a-code", status=400)
     app.get(f"{PAGE}/06.141?as_of=yesterday", status=400)
+
+
+@pytest.mark.usefixtures("clean_db")
+def test_a_dataset_s_coverage_names_its_unit_and_links_to_its_page(app) -> None:
+    """`spatial_coverage` holds an HCP code (`ckan.coverage` in a dataset's
+    YAML): the dataset page shows the unit's name in the page's language,
+    linked to its page here; a code the référentiel does not know stays as it is."""
+    from ckan.tests import factories
+
+    org = factories.Organization()
+    factories.Dataset(name="couverture-06", owner_org=org["id"], spatial_coverage="06")
+    factories.Dataset(name="couverture-inconnue", owner_org=org["id"], spatial_coverage="99.999")
+    french = app.get("/dataset/couverture-06", status=200).body
+    assert re.search(rf'<a href="{PAGE}/06">Casablanca-Settat</a> \(06\)', french)
+    arabic = app.get("/ar/dataset/couverture-06", status=200).body
+    assert re.search(rf"<a href=\"/ar{PAGE}/06\">الدار البيضاء-سطات</a> \(06\)", arabic)
+    unknown = app.get("/dataset/couverture-inconnue", status=200).body
+    assert "99.999" in unknown and f"{PAGE}/99.999" not in unknown

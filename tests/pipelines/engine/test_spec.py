@@ -27,6 +27,7 @@ def test_real_definition_loads() -> None:
     # The HCP credit in both languages; a plain text is French only.
     assert spec.ckan.attribution.startswith("Haut-Commissariat au Plan")
     assert spec.ckan.attribution_ar.startswith("المندوبية السامية للتخطيط")
+    assert spec.ckan.coverage == "06"  # the Casablanca-Settat region
 
 
 def test_every_gisement_dataset_credits_its_source_in_french_and_arabic() -> None:
@@ -59,6 +60,7 @@ def test_origin_as_plain_french_text(tmp_path: Path) -> None:
     (lambda d: d["ckan"]["tags"].update(ar=[]), "`ckan.tags.ar`"),
     (lambda d: d["ckan"]["attribution"].pop("ar"), "`ckan.attribution.ar` manquant"),
     (lambda d: d["source"]["origin"].pop("ar"), "`source.origin.ar` manquant"),
+    (lambda d: d["ckan"].update(coverage="Casablanca"), "`ckan.coverage` « Casablanca » n'est pas un code HCP"),
     (lambda d: d["source"]["origin"].update(en="x"), "`source.origin.en` clé inconnue"),
 ])
 def test_mistakes_are_named(tmp_path: Path, change, expected: str) -> None:
