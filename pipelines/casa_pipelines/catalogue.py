@@ -132,10 +132,32 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
     }
 
 
+def _shown(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether the catalogue entry ``existing`` already shows ``wanted``:
+    every field we send, as CKAN stores it (the organization by id, tags and
+    theme as lists of names, resources in order)."""
+    for key, value in wanted.items():
+        if key == "owner_org":
+            same = value in (existing.get("owner_org"), (existing.get("organization") or {}).get("name"))
+        elif key in ("groups", "tags"):
+            same = sorted(v["name"] for v in value) == sorted(v.get("name") for v in existing.get(key) or [])
+        elif key == "resources":
+            have = existing.get(key) or []
+            same = len(have) == len(value) and all(
+                all(k == "url" and w.get("url_type") == "datastore" or h.get(k) == v for k, v in w.items())
+                for w, h in zip(value, have))
+        else:
+            same = (existing.get(key) or "") == (value or "")
+        if not same:
+            return False
+    return True
+
+
 def sync(spec: DatasetSpec, conn: psycopg.Connection, current: Release, resource_id: str,
-         downloads_root: Path | None, site: str) -> dict[str, Any]:
-    """Create or update the dataset so that it shows ``current``. Needs a CKAN
-    environment (``ckan_environment``, or CKAN's own test app)."""
+         downloads_root: Path | None, site: str) -> dict[str, Any] | None:
+    """Create or update the dataset so that it shows ``current`` as the
+    definition declares it; None when it already does (nothing written).
+    Needs a CKAN environment (``ckan_environment``, or CKAN's own test app)."""
     from ckanapi import LocalCKAN, NotFound, ValidationError
 
     from casa_pipelines.downloads import downloads_dir_for, read_manifest
@@ -158,6 +180,8 @@ def sync(spec: DatasetSpec, conn: psycopg.Connection, current: Release, resource
         for r in wanted["resources"]:
             if r["url"] in by_url:
                 r["id"] = by_url[r["url"]]
+        if _shown(existing, wanted):
+            return None
         return ckan.action.package_update(id=existing["id"], **wanted)
     except ValidationError as exc:
         detail = "; ".join(f"{k}: {v}" for k, v in (exc.error_dict or {}).items() if k != "__type")

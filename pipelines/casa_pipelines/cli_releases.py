@@ -79,7 +79,7 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
 
     entered: list[bool] = []
 
-    def ckan(spec: Any, conn: Any, release: Any, table: tuple[str, str]) -> None:
+    def ckan(spec: Any, conn: Any, release: Any, table: tuple[str, str]) -> bool:
         if settings.ckan_ini is None:
             from casa_pipelines.errors import PublishError
 
@@ -88,7 +88,7 @@ def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, 
         if not entered:
             stack.enter_context(cat.ckan_environment(settings.ckan_ini))
             entered.append(True)
-        cat.sync(spec, conn, release, table_resource_id(spec.slug), root, settings.site_url)
+        return cat.sync(spec, conn, release, table_resource_id(spec.slug), root, settings.site_url) is not None
 
     return downloads, (ckan if catalogue else None)
 
@@ -114,7 +114,13 @@ def _say_published(result: Any, lang: str) -> None:
                    f"`casa publish --due` ; rien de public n'a changé.")
         return
     if result.action == "completed":
-        done = ", ".join(result.steps)
+        updated = "catalogue-updated" in result.steps
+        done = ", ".join(s for s in result.steps if s != "catalogue-updated")
+        if updated:
+            click.echo(f"Release {r.number} is already the published one; its CKAN dataset now follows the "
+                       "changed definition." if lang == "en" else
+                       f"La version {r.number} est déjà la version publiée ; la fiche du catalogue suit "
+                       "maintenant la définition modifiée.")
         click.echo((f"Release {r.number} is already the published one" + (f"; completed: {done}." if done else "."))
                    if lang == "en" else
                    (f"La version {r.number} est déjà la version publiée" +

