@@ -114,17 +114,15 @@ def _say_published(result: Any, lang: str) -> None:
                    f"`casa publish --due` ; rien de public n'a changé.")
         return
     if result.action == "completed":
-        updated = "catalogue-updated" in result.steps
         done = ", ".join(s for s in result.steps if s != "catalogue-updated")
-        if updated:
-            click.echo(f"Release {r.number} is already the published one; its CKAN dataset now follows the "
-                       "changed definition." if lang == "en" else
-                       f"La version {r.number} est déjà la version publiée ; la fiche du catalogue suit "
-                       "maintenant la définition modifiée.")
-        click.echo((f"Release {r.number} is already the published one" + (f"; completed: {done}." if done else "."))
-                   if lang == "en" else
-                   (f"La version {r.number} est déjà la version publiée" +
-                    (f" ; étapes terminées : {done}." if done else ".")))
+        en, fr = [f"Release {r.number} is already the published one"], [f"La version {r.number} est déjà la version publiée"]
+        if done:
+            en.append(f"completed: {done}")
+            fr.append(f"étapes terminées : {done}")
+        if "catalogue-updated" in result.steps:
+            en.append("its CKAN dataset now follows the changed definition")
+            fr.append("la fiche du catalogue suit maintenant la définition modifiée")
+        click.echo("; ".join(en) + "." if lang == "en" else " ; ".join(fr) + ".")
         return
     verb = {"published": ("publiée", "published"),
             "rolled-back": ("republiée (retour arrière)", "republished (rollback)")}[result.action]
