@@ -146,7 +146,8 @@ def _shown(existing: dict[str, Any], wanted: dict[str, Any]) -> bool:
         elif key == "resources":
             have = existing.get(key) or []
             same = len(have) == len(value) and all(
-                all(k == "url" and w.get("url_type") == "datastore" or h.get(k) == v for k, v in w.items())
+                # CKAN rewrites the datastore resource's URL: the rest must match.
+                all((k == "url" and w.get("url_type") == "datastore") or h.get(k) == v for k, v in w.items())
                 for w, h in zip(value, have))
         else:
             same = (existing.get(key) or "") == (value or "")
