@@ -53,12 +53,16 @@ class PostgresReferential:
     def history_start(self) -> dt.date | None:
         if self._start is None:
             with psycopg.connect(self.url) as conn:
-                self._check_loaded(conn)
-                which = sql.SQL(" WHERE referential = %s" if self.referential else "")
-                row = conn.execute(sql.SQL("SELECT min(valid_from) FROM {}{}").format(self.table, which),
-                                   [self.referential] if self.referential else []).fetchone()
-                self._start = row[0] if row else None
+                self._load_start(conn)
         return self._start
+
+    def _load_start(self, conn: psycopg.Connection) -> None:
+        """Check that the référentiel is loaded, and note where its history starts."""
+        self._check_loaded(conn)
+        which = sql.SQL(" WHERE referential = %s" if self.referential else "")
+        row = conn.execute(sql.SQL("SELECT min(valid_from) FROM {}{}").format(self.table, which),
+                           [self.referential] if self.referential else []).fetchone()
+        self._start = row[0] if row else None
 
     def _check_loaded(self, conn: psycopg.Connection) -> None:
         if conn.execute("SELECT to_regclass(%s)", (self.table_name,)).fetchone() == (None,):
@@ -75,8 +79,9 @@ class PostgresReferential:
     def invalid(self, pairs: set[Pair]) -> set[Pair]:
         if not pairs:
             return set()
-        start = self.history_start()
         with psycopg.connect(self.url) as conn:
+            if self._start is None:
+                self._load_start(conn)  # on the same connection as the query
             codes = sorted(pairs)
             # valid_to is exclusive: a code replaced on D is no longer valid on D.
             which = sql.SQL(" AND u.referential = %s" if self.referential else "")
@@ -87,7 +92,7 @@ class PostgresReferential:
                    WHERE NOT EXISTS (SELECT 1 FROM {} u WHERE u.code = p.code{}
                      AND u.valid_from <= d.day AND (u.valid_to IS NULL OR d.day < u.valid_to))"""
             ).format(self.table, which)
-            args: list = [[c for c, _ in codes], [d for _, d in codes], start]
+            args: list = [[c for c, _ in codes], [d for _, d in codes], self._start]
             if self.referential:
                 args.append(self.referential)
             rows = conn.execute(query, args).fetchall()
@@ -117,18 +122,17 @@ def referential_issues(table: Table, spec: ReferentialSpec, lookup: ReferentialL
                 per_row.append((number, column, code, day))
     bad = lookup.invalid({(code, day) for _, _, code, day in per_row})
     start = lookup.history_start() if bad else None
-
-    def when(day: dt.date) -> tuple[str, str]:
-        if start is not None and day < start:
-            fr = f"au {day.isoformat()} (vérifié dans sa première version, du {start.isoformat()} : il ne remonte pas plus loin)"
-            en = f"on {day.isoformat()} (checked in its first version, of {start.isoformat()}: it goes no further back)"
-            return fr, en
-        return f"au {day.isoformat()}", f"on {day.isoformat()}"
-
     return [Issue("referential-unknown-code", number, position[column] + 1, column, code, spec.columns[column],
-                  "referential",
-                  f"Code « {code} » inconnu du référentiel ({spec.columns[column]}) {when(day)[0]} : "
-                  "vérifiez le code ou la date (ancien code renuméroté ?).",
-                  f"Code '{code}' is not in the référentiel ({spec.columns[column]}) {when(day)[1]}: "
-                  "check the code or the date (an old, renumbered code?).")
+                  "referential", *_hints(code, spec.columns[column], day, start))
             for number, column, code, day in per_row if (code, day) in bad]
+
+
+def _hints(code: str, level: str, day: dt.date, start: dt.date | None) -> tuple[str, str]:
+    """The French and English hints for ``code``, unknown on ``day``."""
+    fr, en = f"au {day.isoformat()}", f"on {day.isoformat()}"
+    if start is not None and day < start:
+        fr += f" (vérifié dans sa première version, du {start.isoformat()} : il ne remonte pas plus loin)"
+        en += f" (checked in its first version, of {start.isoformat()}: it goes no further back)"
+    hint_fr = f"Code « {code} » inconnu du référentiel ({level}) {fr} : vérifiez le code ou la date (ancien code renuméroté ?)."
+    hint_en = f"Code '{code}' is not in the référentiel ({level}) {en}: check the code or the date (an old, renumbered code?)."
+    return hint_fr, hint_en
