@@ -12,29 +12,19 @@ from ckanext.casa.logic.referential_messages import message, request_lang
 
 casa_referentials = Blueprint("casa_referentials", __name__)
 
-# UI strings of the home page, by key then language.
-LABELS: dict[str, dict[str, str]] = {
-    "title": {"fr": "Référentiels", "ar": "المرجعيات", "en": "Reference data"},
-    "intro": {
-        "fr": "Les données de référence partagées par les administrations de la ville : "
-        "codes officiels et noms, par version.",
-        "ar": "المعطيات المرجعية المشتركة بين إدارات المدينة: الرموز والأسماء الرسمية، حسب النسخة.",
-        "en": "The reference data shared by the city's administrations: official codes and "
-        "names, by version.",
-    },
-    "version": {"fr": "Version", "ar": "النسخة", "en": "Version"},
-    "valid_from": {"fr": "Valide à partir du", "ar": "سارية ابتداء من", "en": "Valid from"},
-    "rows": {"fr": "Entrées", "ar": "المدخلات", "en": "Entries"},
-    "downloads": {"fr": "Téléchargements", "ar": "التحميلات", "en": "Downloads"},
-    "current": {"fr": "version courante", "ar": "النسخة الحالية", "en": "current version"},
-    "browse": {"fr": "Parcourir", "ar": "تصفح", "en": "Browse"},
-    "licence": {"fr": "Licence", "ar": "الترخيص", "en": "Licence"},
-    "none": {
-        "fr": "Aucun référentiel n'est encore publié.",
-        "ar": "لم تنشر أي مرجعية بعد.",
-        "en": "No reference data has been published yet.",
-    },
-}
+def labels() -> dict[str, str]:
+    """The home page's words, in the request's language (ckanext-casa.po)."""
+    _ = tk._
+    return {
+        "title": _("Reference data"),
+        "intro": _("The reference data shared by the city's administrations: official codes and "
+                   "names, by version."),
+        "version": _("Version"), "valid_from": _("Valid from"), "rows": _("Entries"),
+        "downloads": _("Downloads"), "current": _("current version"), "browse": _("Browse"),
+        "licence": _("Licence"), "none": _("No reference data has been published yet."),
+    }
+
+
 # Référentiels that have a browser of their own.
 BROWSERS = {"territorial_units": "casa_browse.index"}
 
@@ -75,7 +65,7 @@ def home() -> str:
         )
     return tk.render(
         "casa/referentiels/index.html",
-        {"lang": lang, "t": {k: v[lang] for k, v in LABELS.items()}, "referentials": referentials},
+        {"lang": lang, "t": labels(), "referentials": referentials},
     )
 
 
