@@ -24,7 +24,7 @@ import requests
 import sqlalchemy as sa
 
 from casa_pipelines.config import Settings
-from casa_pipelines.referentials import load, spec, store
+from casa_pipelines.referentials import bench_names, load, spec, store
 
 ROOT = Path(__file__).resolve().parents[3]
 RESULTS = ROOT / "bench" / "results" / "referentials.json"
@@ -157,6 +157,8 @@ def main() -> None:
             "casa_unit_show": _measure("casa_unit_show", show),
             "casa_unit_search": _measure("casa_unit_search", search),
         }
+        if os.environ.get("BENCH_RECALL", "1") == "1":
+            results["name_search_recall"] = bench_names.recall(f"http://127.0.0.1:{PORT}")
     finally:
         server.terminate()
         server.wait(timeout=30)
