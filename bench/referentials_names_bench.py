@@ -5,7 +5,7 @@ or in the first three results (recall@3)? Each query gives the variant's
 level (commune or arrondissement), as France's API Géo searches communes
 apart, and its date (the coding its source uses).
 
-Part of ``make bench-referentials``; a benchmark, it asserts nothing.
+Part of ``make bench-referentials`` (run as a script from bench/); a benchmark, it asserts nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-GOLD = Path(__file__).resolve().parents[3] / "referentials" / "territorial_units" / "gold" / "variants.csv"
+GOLD = Path(__file__).resolve().parents[1] / "referentials" / "territorial_units" / "gold" / "variants.csv"
 CLIENTS = 4
 MISSES_SHOWN = 25
 
