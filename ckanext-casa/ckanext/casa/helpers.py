@@ -102,6 +102,17 @@ def casa_citation_example() -> dict[str, Any] | None:
     return home.citation_example()
 
 
+def casa_page_tags(tags: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """A dataset's tags in the page's language: datasets carry their French
+    and Arabic tags in one list (CKAN tags have no language), told apart by
+    their script. A dataset with none in that language shows all of them."""
+    from ckanext.casa.logic.localized_groups import in_page_script
+
+    tags = tags or []
+    shown = [t for t in tags if in_page_script(t.get("display_name") or t.get("name") or "")]
+    return shown or tags
+
+
 def casa_fallback_lang() -> str | None:
     """The language of the metadata shown on this page when we do not hold
     it in the page's language: French on English pages (datasets have French
@@ -140,4 +151,5 @@ def get_helpers() -> dict[str, Any]:
             "casa_unit_label": casa_unit_label, "casa_home": casa_home,
             "casa_data_office": casa_data_office, "casa_citation_example": casa_citation_example,
             "casa_referential_title": casa_referential_title, "casa_fallback_lang": casa_fallback_lang,
+            "casa_page_tags": casa_page_tags,
             "casa_referentials_endpoint": casa_referentials_endpoint, "casa_referentials_url": casa_referentials_url}

@@ -15,7 +15,7 @@ from casa_pipelines.ingest import ingest
 from casa_pipelines.publish import publish, table_resource_id
 from casa_pipelines.spec import load_spec
 
-from ckan.tests import factories
+from ckan.tests import factories, helpers
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"
@@ -30,6 +30,13 @@ pytestmark = [
 # What CKAN's own home and About pages say, in any of our languages.
 PLACEHOLDERS = ("Bienvenue sur CKAN", "Welcome to CKAN", "420 x 220", "Ceci est une section", "This is a featured",
                 "Lorem ipsum", "CKAN is the world", "CKAN est la plateforme", "placeholder-420x220")
+
+
+def _referentials() -> int:
+    try:
+        return len(helpers.call_action("casa_referential_list"))
+    except Exception:  # noqa: BLE001 - no référentiel table in this datastore: none loaded
+        return 0
 
 
 @pytest.fixture()
@@ -57,9 +64,9 @@ def test_home_page_shows_what_the_platform_holds(app: Any, published: dict[str, 
     assert title in releases[:3000]
     # The release's date, as CKAN renders dates in the page's language.
     assert re.search(r"20\d\d", releases[:3000])
-    # Real figures: one dataset, one release, no référentiel loaded here.
+    # Real figures: one dataset, one release, the référentiels loaded (if another suite loaded them).
     figures = body[body.index('class="casa-figures"'):body.index("</ul>", body.index('class="casa-figures"'))]
-    assert re.findall(r"<strong>(\d+)</strong>", figures) == ["1", "0", "1"]
+    assert re.findall(r"<strong>(\d+)</strong>", figures) == ["1", str(_referentials()), "1"]
     # The theme holding the dataset, with its count; the empty theme is never featured.
     themes = body[body.index('class="casa-home-themes"'):]
     assert f'/group/{published["theme"]["name"]}"' in themes and "/group/mobilite" not in themes
@@ -85,3 +92,13 @@ def test_about_page_is_ours(app: Any, published: dict[str, Any], lang: str, head
     # The citation example is the latest real release: its address and fingerprint.
     assert f"/donnees/{published['slug']}/1/" in body and "sha256" in body
     assert "/api/3/action/package_search" in body
+
+
+@pytest.mark.parametrize(("lang", "label"), [("fr", "Référentiels"), ("ar", "المرجعيات"), ("en", "Reference data")])
+def test_main_menu_leads_to_the_referentials_next_to_the_datasets(app: Any, lang: str, label: str) -> None:
+    body = app.get(f"/{lang}/dataset/", status=200).body
+    menu = body[body.index('id="main-navigation-toggle"'):]
+    menu = menu[:menu.index("</ul>")]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', menu)
+    assert links[1] == (f"/{lang}/referentiels/", label)
+    assert links[0][0] == f"/{lang}/dataset/"

@@ -18,6 +18,7 @@ the action API, which the administrations' scripts read as plain strings.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -28,6 +29,14 @@ GROUP_LISTS = ("organization", "groups")
 
 # The languages groups carry extras for; French is the stored title.
 LANGS = ("ar", "en")
+
+
+def for_a_page(context: Any) -> bool:
+    """What an action returns to be shown on a page (CKAN's views pass
+    ``for_view``), never what is indexed, edited or saved."""
+    from flask import has_request_context
+
+    return has_request_context() and bool(context.get("for_view"))
 
 
 def page_language(context: Any = None) -> str | None:
@@ -43,6 +52,16 @@ def page_language(context: Any = None) -> str | None:
     except (RuntimeError, AttributeError):
         return None
     return lang if lang in LANGS else None
+
+
+ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
+
+
+def in_page_script(text: str) -> bool:
+    """Whether ``text`` (a tag) is written in the page's script: Arabic on
+    Arabic pages, Latin on French and English ones."""
+    arabic = bool(ARABIC_LETTERS.search(text))
+    return arabic if (tk.h.lang() or "fr") == "ar" else not arabic
 
 
 def arabic_titles(key: str = "title_ar") -> dict[str, str]:
@@ -131,13 +150,16 @@ def package_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
 @tk.side_effect_free
 def package_search(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
     result = up(context, data_dict)
-    lang = page_language(context)
-    if not lang or not isinstance(result, dict) or not result.get("search_facets"):
+    if not isinstance(result, dict) or not result.get("search_facets") or not for_a_page(context):
         return result
-    titles = arabic_titles(f"title_{lang}")
+    lang = page_language(context)
+    titles = arabic_titles(f"title_{lang}") if lang else {}
     out = dict(result)
     # Copies: the search backend may keep its results in a cache.
     out["search_facets"] = facets = copy.deepcopy(result["search_facets"])
+    # Tags in the page's script (French and Arabic tags share one list).
+    if facets.get("tags", {}).get("items"):
+        facets["tags"]["items"] = [t for t in facets["tags"]["items"] if in_page_script(t.get("name") or "")]
     for field in GROUP_LISTS:
         for item in (facets.get(field) or {}).get("items") or []:
             if item.get("name") in titles:
