@@ -186,7 +186,7 @@ def test_datapackage_is_a_valid_frictionless_package(built) -> None:
 def test_frictionless_validate_command_accepts_the_datapackage(built) -> None:
     """The command reusers run, on the file as downloaded: it exited 1 with
     "byte-count ... actual None" on the JSON, Parquet and XLSX resources."""
-    spec, out, manifest = built
+    _, out, _ = built
     command = Path(sys.executable).with_name("frictionless")
     done = subprocess.run([str(command), "validate", "--json", DATAPACKAGE], cwd=out,
                           capture_output=True, text=True, timeout=120, check=False)
