@@ -1,0 +1,15 @@
+"""The interop pieces the ``casa`` plugin registers: one blueprint holding
+the request hooks and routes of this package."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ckanext.casa.interop import formats
+
+casa_interop = Blueprint("casa_interop", __name__)
+casa_interop.before_app_request(formats.check_format)
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [casa_interop]
