@@ -8,14 +8,11 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.casa import cli
+from ckanext.casa.interop import plugin_parts as interop
 from ckanext.casa.logic import (
-    activity_privacy,
     auth,
-    datastore_errors,
     datastore_text,
     localized_groups,
-    privacy,
-    privacy_auth,
     referential_catalog,
     referential_views,
 )
@@ -24,25 +21,18 @@ from ckanext.datastore.interfaces import IDatastore
 
 
 def _actions() -> dict:
-    actions = {**referential_catalog.get_actions(), **localized_groups.get_actions(),
-               **privacy.get_actions(), **datastore_errors.get_actions()}
-    if p.plugin_loaded("activity"):
-        actions.update(activity_privacy.get_actions())
-    return actions
-
-
-def _auth_functions() -> dict:
-    return {**auth.get_auth_functions(), **privacy_auth.get_auth_functions()}
+    return {**referential_catalog.get_actions(), **localized_groups.get_actions()}
 
 
 def _blueprints() -> list:
-    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints()]
+    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints(),
+            *interop.get_blueprints()]
 
 
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.actions(_actions)
-@tk.blanket.auth_functions(_auth_functions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints(_blueprints)
 class CasaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
