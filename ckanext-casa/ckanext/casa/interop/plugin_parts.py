@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ckanext.casa.interop import formats
+from ckanext.casa.interop import formats, table_schema
 
 casa_interop = Blueprint("casa_interop", __name__)
 casa_interop.before_app_request(formats.check_format)
+casa_interop.add_url_rule("/donnees/<slug>/<int:release>/tableschema.json", view_func=table_schema.table_schema)
 
 
 def get_blueprints() -> list[Blueprint]:
