@@ -25,6 +25,7 @@ def dataset() -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", [
     "/catalog.xyz", "/catalog.atom", "/catalog.html", "/dataset/{name}.xyz", "/dataset/{name}.pdf",
+    "/dataset_series/{name}.atom",
     "/dataset_series/{name}.xyz", "/dataset/{name}.ttl.gz",
 ])
 def test_an_unknown_format_is_404_with_a_message(app: Any, dataset: dict[str, Any], path: str) -> None:

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.utils import CONTENT_TYPES
 
+DATASET_FEED = "atom"  # a dataset's feed of releases (feeds.py)
 DCAT_ENDPOINTS = ("dcat.read_catalog", "dcat.read_dataset", "dcat.read_dataset_series")
 
 
@@ -29,6 +30,10 @@ def check_format() -> Any:
         return None
     args = request.view_args or {}
     fmt = str(args.get("_format") or "")
+    if fmt == DATASET_FEED and request.endpoint == "dcat.read_dataset":
+        from ckanext.casa.interop import feeds
+
+        return feeds.dataset_feed(str(args.get("_id")))
     if fmt and fmt not in CONTENT_TYPES:
         return tk.abort(404, unknown_format(fmt, sorted(CONTENT_TYPES)))
     return None

@@ -40,23 +40,32 @@ class PublicRelease:
 
 def public_releases(slug: str) -> list[PublicRelease]:
     """Oldest first; empty when nothing was ever published or nothing says."""
+    return public_releases_of([slug]).get(slug, [])
+
+
+def public_releases_of(slugs: list[str]) -> dict[str, list[PublicRelease]]:
+    """The public releases of several datasets, read on one connection."""
     url = tk.config.get("ckan.datastore.write_url")
-    if not url:
-        return []
+    if not url or not slugs:
+        return {}
     import psycopg
     from casa_pipelines.downloads import downloads_dir_for, read_manifest
     from casa_pipelines.release import list_releases
 
+    found = {}
     try:
         with psycopg.connect(url.replace("postgresql+psycopg2://", "postgresql://"), connect_timeout=5) as conn:
-            found = [r for r in list_releases(conn, slug) if r.status in ONCE_PUBLIC]
+            for slug in slugs:
+                found[slug] = [r for r in list_releases(conn, slug) if r.status in ONCE_PUBLIC]
     except psycopg.Error as err:
-        log.error("casa interop: cannot read the releases of %s: %s", slug, err)
-        return []
+        log.error("casa interop: cannot read the releases: %s", err)
+        return {}
     root = downloads_root()
-    out = []
-    for r in found:
-        manifest = read_manifest(downloads_dir_for(root, slug, r.number)) if root is not None else None
-        issued = r.first_published_at or r.published_at or r.created_at
-        out.append(PublicRelease(slug, r.number, r.status, r.sha256, r.rows, issued, manifest))
+    out: dict[str, list[PublicRelease]] = {}
+    for slug, releases in found.items():
+        for r in releases:
+            manifest = read_manifest(downloads_dir_for(root, slug, r.number)) if root is not None else None
+            issued = r.first_published_at or r.published_at or r.created_at
+            out.setdefault(slug, []).append(
+                PublicRelease(slug, r.number, r.status, r.sha256, r.rows, issued, manifest))
     return out
