@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from casa_pipelines import catalogue
-from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import publish, release_downloads, table_resource_id
+from casa_pipelines.catalogue import sync as catalogue
+from casa_pipelines.publish.swap import publish, release_downloads, table_resource_id
+from casa_pipelines.releases.ingest import ingest
 from casa_pipelines.spec import load_spec
 
 from ckan.tests import factories

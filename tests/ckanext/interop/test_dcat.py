@@ -103,7 +103,7 @@ def test_a_dataset_is_a_series_of_its_releases(app: Any, portal: dict[str, Any],
     assert list(graph.objects(first, DCAT.distribution)) == []
     assert graph.value(first, DCTERMS.issued).datatype == XSD.dateTime
     # Release 2 offers its files, with valid checksums and EU licence URIs.
-    from casa_pipelines.downloads import read_manifest
+    from casa_pipelines.downloads.manifest import read_manifest
 
     manifest = read_manifest(portal["root"] / slug / "2")
     files = {str(d).rsplit("/", 1)[-1]: d for d in graph.objects(second, DCAT.distribution)}

@@ -1,8 +1,8 @@
 """The releases of a dataset that are or were public, with the files of
 each, as the DCAT profile and the feeds describe them.
 
-Read through the pipelines' read API (``casa_pipelines.release`` for the
-bookkeeping, ``casa_pipelines.downloads`` for each release's manifest)
+Read through the pipelines' read API (``casa_pipelines.releases.record`` for the
+bookkeeping, ``casa_pipelines.downloads.manifest`` for each release's manifest)
 with the datastore write URL, since the public read user cannot see the
 ``casa_staging`` schema."""
 
@@ -49,8 +49,8 @@ def public_releases_of(slugs: list[str]) -> dict[str, list[PublicRelease]]:
     if not url or not slugs:
         return {}
     import psycopg
-    from casa_pipelines.downloads import downloads_dir_for, read_manifest
-    from casa_pipelines.release import list_releases
+    from casa_pipelines.downloads.manifest import downloads_dir_for, read_manifest
+    from casa_pipelines.releases.record import list_releases
 
     found = {}
     try:
