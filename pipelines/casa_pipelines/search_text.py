@@ -1,7 +1,7 @@
 """The words a published table is searched by, folded at ingest with Arrow's
 vectorised string kernels.
 
-``ckanext.casa.normalize.fold`` is the rule (it folds the queries); this is
+``casa_pipelines.normalize.fold`` is the rule (it folds the queries); this is
 the same rule for a whole column at once. Folding in PostgreSQL while
 building the public table (``casa_staging.fold``: unaccent, NFKD, a regular
 expression) cost about 10 µs a row, the largest part of publishing a
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from casa_pipelines.normalize import REPLACEMENTS
+
 if TYPE_CHECKING:
     from casa_pipelines.spec import DatasetSpec
 
@@ -25,18 +27,6 @@ SEARCH = "_search"
 # Combining marks (Latin accents, harakat, hamza and madda split off by NFKD,
 # Quranic marks) and invisible format characters.
 _MARKS = r"[\p{Mn}\p{Me}\p{Cf}]"
-# Letters NFKD does not decompose but readers treat as equal; dropped letters.
-_REPLACE = [
-    ("\u0671", "\u0627"),  # alef wasla -> alef
-    ("\u0629", "\u0647"),  # taa marbuta -> haa
-    ("\u0649", "\u064a"),  # alef maqsura -> yaa
-    ("\u06cc", "\u064a"),  # farsi yeh -> yaa
-    ("\u06a9", "\u0643"),  # keheh -> kaf
-    ("\u0640", ""),  # tatweel
-    ("\u0621", ""),  # lone hamza
-    ("\u02bc", " "),  # modifier-letter apostrophe: a separator, though Unicode calls it a letter
-    ("\u0153", "oe"), ("\u0152", "oe"), ("\u00e6", "ae"), ("\u00c6", "ae"),
-]
 # Anything but letters and digits separates words, as in fold().
 _SEPARATORS = r"[^\p{L}\p{N}]+"
 
@@ -45,7 +35,7 @@ def fold_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
     """``fold`` applied to every string of ``values`` (nulls stay null)."""
     out = pc.utf8_normalize(values, form="NFKD")
     out = pc.replace_substring_regex(out, pattern=_MARKS, replacement="")
-    for old, new in _REPLACE:
+    for old, new in REPLACEMENTS:
         out = pc.replace_substring(out, pattern=old, replacement=new)
     out = pc.utf8_lower(out)
     out = pc.replace_substring_regex(out, pattern=_SEPARATORS, replacement=" ")

@@ -20,7 +20,8 @@ from typing import Any
 import psycopg
 
 from casa_pipelines.errors import PublishError
-from casa_pipelines.releases.record import ONCE_PUBLIC, Release, list_releases
+from casa_pipelines.releases.bookkeeping import ONCE_PUBLIC
+from casa_pipelines.releases.record import Release, list_releases
 from casa_pipelines.spec import DatasetSpec
 
 # Dataset definitions' vocabularies -> the portal's (ckanext-casa's scheming schema, CKAN's licences).

@@ -47,8 +47,8 @@ from casa_pipelines.publish.public_table import (
     keep_replaced,
     take_kept,
 )
+from casa_pipelines.releases.bookkeeping import ONCE_PUBLIC
 from casa_pipelines.releases.record import (
-    ONCE_PUBLIC,
     Release,
     actor,
     current,

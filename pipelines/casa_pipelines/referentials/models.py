@@ -74,7 +74,7 @@ class Unit(Base):
     name_fr: Mapped[str | None] = mapped_column(sa.Text)
     name_ar: Mapped[str | None] = mapped_column(sa.Text)
     name_en: Mapped[str | None] = mapped_column(sa.Text)
-    # fold(name_fr) + fold(name_ar), computed in Python with ckanext.casa.normalize
+    # fold(name_fr) + fold(name_ar), computed in Python with casa_pipelines.normalize
     name_folded: Mapped[str] = mapped_column(sa.Text)
     parent_code: Mapped[str | None] = mapped_column(sa.Text)
     population: Mapped[int | None] = mapped_column(sa.BigInteger)

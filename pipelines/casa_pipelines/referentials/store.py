@@ -15,12 +15,12 @@ from alembic import command
 from alembic.config import Config
 
 from casa_pipelines.config import Settings
+from casa_pipelines.normalize import fold
+from casa_pipelines.referentials import names as referential_names
 from casa_pipelines.referentials.diff import Diff
 from casa_pipelines.referentials.errors import PublishError, StoreError
 from casa_pipelines.referentials.models import SCHEMA
 from casa_pipelines.referentials.spec import ReferentialSpec
-from ckanext.casa.logic import referential_names
-from ckanext.casa.normalize import fold
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Columns of the unit table; every other field of the schema goes to `attributes`.

@@ -37,10 +37,8 @@ from casa_pipelines.errors import PublishError
 from casa_pipelines.releases.stage import STAGING, Staged, table_prefix
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0001"
+HEAD = "0002"
 # Release statuses, and the ones whose downloads are public.
-STATUSES = ("failed", "validated", "scheduled", "published", "withdrawn")
-ONCE_PUBLIC = ("published", "withdrawn")
 
 
 @dataclass(frozen=True)

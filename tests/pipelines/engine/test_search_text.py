@@ -1,12 +1,11 @@
 """The search words a release is staged with are fold()'s words: the query
-side (ckanext.casa.normalize.fold) and the published tables meet."""
+side (casa_pipelines.normalize.fold) and the published tables meet."""
 
 from __future__ import annotations
 
 import pyarrow as pa
+from casa_pipelines.normalize import fold
 from casa_pipelines.search_text import search_column
-
-from ckanext.casa.normalize import fold
 
 
 def literal(*cells: str | None) -> str:

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from casa_pipelines.downloads.manifest import downloads_dir_for, read_manifest
 from casa_pipelines.errors import PublishError, SpecError
+from casa_pipelines.normalize import fold
 from casa_pipelines.publish.gate import GateClosed
 from casa_pipelines.publish.public_table import build_prefix
 from casa_pipelines.publish.swap import (
@@ -27,8 +28,6 @@ from casa_pipelines.releases.record import waivers
 from casa_pipelines.releases.stage import table_prefix
 from casa_pipelines.spec import DatasetSpec, load_spec
 from publish_helpers import EXAMPLES, REPO, edited, public_rows, statuses
-
-from ckanext.casa.normalize import fold
 
 SUITE_RULE = "suite:expect_column_pair_values_a_to_be_greater_than_b:population_legale,population_municipale"
 

@@ -1,14 +1,13 @@
 """The published tables' search column folds text in SQL
-(casa_staging.fold); queries are folded in Python (ckanext.casa.normalize).
+(casa_staging.fold); queries are folded in Python (casa_pipelines.normalize).
 Both must agree on the référentiel's real French and Arabic names."""
 
 from __future__ import annotations
 
 import psycopg
 import sqlalchemy as sa
+from casa_pipelines.normalize import fold
 from casa_pipelines.releases.record import ensure_tables
-
-from ckanext.casa.normalize import fold
 
 
 def test_sql_fold_agrees_with_the_python_fold_on_real_names(loaded: dict, engine: sa.Engine, url: str) -> None:
@@ -33,7 +32,7 @@ def test_sql_fold_agrees_with_the_python_fold_on_real_names(loaded: dict, engine
 
 def test_arrow_fold_is_the_python_fold_on_real_names(loaded: dict, engine: sa.Engine, url: str) -> None:
     """Ingest folds whole columns with Arrow (search_text.py); queries are
-    folded by ckanext.casa.normalize.fold: the same strings, name by name."""
+    folded by casa_pipelines.normalize.fold: the same strings, name by name."""
     import pyarrow as pa
     from casa_pipelines.search_text import fold_array
 

@@ -1,11 +1,10 @@
-"""The search keys of the units' names (ckanext.casa.logic.referential_names):
+"""The search keys of the units' names (casa_pipelines.referentials.names):
 spellings of one name meet, different names stay apart."""
 
 from __future__ import annotations
 
 import pytest
-
-from ckanext.casa.logic.referential_names import folded_key, keys, skeleton
+from casa_pipelines.referentials.names import folded_key, keys, skeleton
 
 
 @pytest.mark.parametrize(

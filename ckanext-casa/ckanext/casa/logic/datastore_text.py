@@ -6,7 +6,7 @@ letter variant) with the ``simple`` configuration. CKAN's datastore would
 look it up with ``plainto_tsquery(<ckan.datastore.default_fts_lang>, q)``,
 unfolded: "Maârif" or "أنفا" would then miss rows. For those tables only
 (their comment starts with ``casa:``), the query is folded the same way,
-in Python (``ckanext.casa.normalize``), and looked up with ``simple``.
+in Python (``casa_pipelines.normalize``), and looked up with ``simple``.
 Tables created through ``datastore_create`` keep CKAN's behaviour.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from casa_pipelines.normalize import fold
 
-from ckanext.casa.normalize import fold
 from ckanext.datastore.backend.postgres import _ts_query_alias, literal_string
 
 

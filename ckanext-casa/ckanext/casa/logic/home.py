@@ -13,8 +13,6 @@ import ckan.plugins.toolkit as tk
 
 log = logging.getLogger(__name__)
 
-# Statuses of releases that are or were public (casa_pipelines.release.ONCE_PUBLIC).
-ONCE_PUBLIC = ("published", "withdrawn")
 LATEST = 5
 
 
@@ -47,20 +45,17 @@ def referentials() -> list[dict[str, Any]]:
 def latest_releases(limit: int = LATEST) -> tuple[int, list[dict[str, Any]]]:
     """How many releases are or were public, and the latest ones (dataset,
     number, first publication date) the visitor may see."""
-    from ckanext.casa.views.downloads import staging_engine
+    from casa_pipelines.releases import bookkeeping
 
-    url = tk.config.get("ckan.datastore.write_url")  # the public read user cannot see casa_staging
+    from ckanext.casa.views.downloads import bookkeeping_engine
+
+    url = tk.config.get("ckan.datastore.read_url")
     if not url:
         return 0, []
-    query = sa.text(
-        "SELECT dataset, number, rows, sha256, first_published_at FROM casa_staging.release "
-        "WHERE status = ANY(:s) AND first_published_at IS NOT NULL ORDER BY first_published_at DESC, dataset")
     try:
-        with staging_engine(url).connect() as conn:
-            if conn.execute(sa.text("SELECT to_regclass('casa_staging.release')")).scalar() is None:
-                return 0, []
-            found = [dict(r._mapping) for r in conn.execute(query, {"s": list(ONCE_PUBLIC)})]
-    except sa.exc.SQLAlchemyError as exc:
+        with bookkeeping_engine(url).connect() as conn:
+            found = [r for r in bookkeeping.public_releases(conn) if r["first_published_at"] is not None]
+    except (bookkeeping.BookkeepingUnavailable, sa.exc.SQLAlchemyError) as exc:
         log.warning("Release bookkeeping unreadable for the home page: %s", exc)
         return 0, []
     visible: dict[str, dict[str, Any] | None] = {}

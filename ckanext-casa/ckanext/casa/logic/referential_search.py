@@ -18,11 +18,13 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from casa_pipelines.normalize import fold
+from casa_pipelines.referentials import names as referential_names
 
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.casa.logic import referential_names, schema
+from ckanext.casa.logic import schema
 from ckanext.casa.logic.referential_db import SCHEMA, TERRITORIAL, connect, rows
 from ckanext.casa.logic.referential_lookup import (
     UNIT_COLUMNS,
@@ -30,7 +32,6 @@ from ckanext.casa.logic.referential_lookup import (
     validate_input,
 )
 from ckanext.casa.logic.referential_messages import message
-from ckanext.casa.normalize import fold
 
 # Trigram thresholds, tuned on the gold set (make bench-referentials): below
 # them a name is not a candidate at all.

@@ -15,11 +15,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from casa_pipelines.normalize import tokens
 from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser as _lucene_parser
 
-from ckanext.casa.normalize import tokens
 from ckanext.casa.search import dates
 from ckanext.casa.search.dates import DATE_COLUMNS
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS

@@ -14,8 +14,8 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
+from casa_pipelines.normalize import fold
 
-from ckanext.casa.normalize import fold
 from ckanext.casa.search import dates
 
 SCALAR_COLUMNS = (

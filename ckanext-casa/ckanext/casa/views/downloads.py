@@ -6,10 +6,10 @@
 
 The files are built by the pipelines (``casa_pipelines.downloads.build``) under
 ``ckanext.casa.downloads_path``. Only what a release's manifest lists is
-served, and only for a release that is or was public (status ``published``
-or ``withdrawn`` in ``casa_staging.release``, read with the datastore write
-URL since the public read user cannot see that schema): a release built but
-still under embargo answers 404 until it is published. Releases are
+served, and only for a release that is or was public, as the pipelines'
+read API says (``casa_pipelines.releases.bookkeeping``, read with the
+datastore's read-only URL): a release built but still under embargo answers
+404 until it is published. Releases are
 immutable, so an old release stays downloadable at its URL.
 """
 
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 casa_downloads = Blueprint("casa_downloads", __name__)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
-# Statuses of releases that are or were public (casa_pipelines.releases.record.ONCE_PUBLIC).
-SERVABLE = ("published", "withdrawn")
 NOT_FOUND = (
     "Téléchargement introuvable : ce fichier n'existe pas ou cette version n'est pas publiée. "
     "· التحميل غير موجود: هذا الملف غير موجود أو هذه النسخة غير منشورة. "
@@ -52,30 +50,27 @@ def downloads_root() -> Path | None:
 
 
 @functools.lru_cache(maxsize=4)
-def staging_engine(url: str) -> sa.Engine:
-    """The datastore write URL's engine: what reads casa_staging for the views."""
+def bookkeeping_engine(url: str) -> sa.Engine:
+    """The datastore read-only URL's engine: what reads the release
+    bookkeeping (through the pipelines' read API) for the views."""
     return sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=3)
 
 
 def release_is_public(slug: str, number: int) -> bool:
     """True when the release is or was public; False when it is unknown,
     not yet published (validated, under embargo) or when nothing says."""
-    url = tk.config.get("ckan.datastore.write_url")
+    from casa_pipelines.releases import bookkeeping
+
+    url = tk.config.get("ckan.datastore.read_url")
     if not url:
         return False
     try:
-        with staging_engine(url).connect() as conn:
-            if conn.execute(sa.text("SELECT to_regclass('casa_staging.release')")).scalar() is None:
-                return False
-            status = conn.execute(
-                sa.text("SELECT status FROM casa_staging.release WHERE dataset = :slug AND number = :number"),
-                {"slug": slug, "number": number},
-            ).scalar()
-    except sa.exc.SQLAlchemyError as err:
-        log.error("casa downloads: cannot read casa_staging.release: %s", err)
+        with bookkeeping_engine(url).connect() as conn:
+            return bookkeeping.is_public(conn, slug, number)
+    except (bookkeeping.BookkeepingUnavailable, sa.exc.SQLAlchemyError) as err:
+        log.error("casa downloads: cannot read the release bookkeeping: %s", err)
         return tk.abort(503, "Service momentanément indisponible · الخدمة غير متاحة مؤقتا "
                              "· Service temporarily unavailable")
-    return status in SERVABLE
 
 
 def _manifest(slug: str, release: int) -> Any:

@@ -3,7 +3,8 @@ the data: what was checked, what failed, which failures a steward waived
 and why. ``GET /donnees/<slug>/<release>/rapport-validation.html`` (fr, ar,
 en) or ``.json``. Only for releases that are or were public, like their
 downloads; the report itself is stored with the release by the pipelines
-(``casa_staging.release.report``)."""
+and read through their read API (``casa_pipelines.releases.bookkeeping``)
+with the datastore's read-only URL."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.casa.logic.referential_db import rows
-from ckanext.casa.views.downloads import NOT_FOUND, SERVABLE, SLUG, staging_engine
+from ckanext.casa.views.downloads import NOT_FOUND, SLUG, bookkeeping_engine
 
 casa_reports = Blueprint("casa_reports", __name__)
 LIMIT = 500  # issues shown on the page; the JSON has them all
@@ -47,22 +47,16 @@ def check_name(check: str) -> str:
 
 
 def _release(slug: str, number: int) -> dict[str, Any] | None:
-    url = tk.config.get("ckan.datastore.write_url")  # the public read user cannot see casa_staging
+    from casa_pipelines.releases import bookkeeping
+
+    url = tk.config.get("ckan.datastore.read_url")
     if not SLUG.match(slug) or not url:
         return None
     try:
-        with staging_engine(url).connect() as conn:
-            found = rows(conn, "SELECT dataset, number, sha256, rows, status, report, first_published_at "
-                               "FROM casa_staging.release WHERE dataset = :d AND number = :n", d=slug, n=number)
-            if not found or found[0]["status"] not in SERVABLE:
-                return None
-            waivers = rows(conn, "SELECT rule, reason, created_at FROM casa_staging.waiver "
-                                 "WHERE dataset = :d AND number = :n ORDER BY rule", d=slug, n=number)
-    except sa.exc.SQLAlchemyError:
+        with bookkeeping_engine(url).connect() as conn:
+            return bookkeeping.public_release(conn, slug, number)
+    except (bookkeeping.BookkeepingUnavailable, sa.exc.SQLAlchemyError):
         return None  # no release bookkeeping in this datastore yet
-    release = found[0]
-    release["waivers"] = waivers
-    return release
 
 
 def report(slug: str, number: int, fmt: str) -> Any:

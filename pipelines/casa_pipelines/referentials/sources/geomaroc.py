@@ -17,8 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from casa_pipelines.normalize import fold
 from casa_pipelines.referentials.extract import Quirk
-from ckanext.casa.normalize import fold
 
 # Control points: places whose unit is not in doubt. Place Mohammed V (the
 # wilaya of Casablanca) is in the arrondissement of Sidi Belyout.

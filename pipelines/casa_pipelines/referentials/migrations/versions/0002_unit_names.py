@@ -1,7 +1,7 @@
 """Names of the units with their search keys (pg_trgm), for casa_unit_search.
 
 One row per name (French, Arabic, English) of each stored unit state, with
-the keys of ``ckanext.casa.logic.referential_names``. The keys are computed in
+the keys of ``casa_pipelines.referentials.names``. The keys are computed in
 Python, so this migration only makes the table: the loader fills it
 (``store.refresh_names``, run by every ``migrate``).
 

@@ -18,7 +18,7 @@ depends_on = None
 
 S = "casa_staging"
 
-# The same rules as ckanext.casa.normalize.fold, in SQL, so that the search
+# The same rules as casa_pipelines.normalize.fold, in SQL, so that the search
 # column of a published table is built in the one CREATE TABLE AS pass:
 # accents (unaccent), then NFKD splits hamza and madda off alef, waw and yaa,
 # combining marks and invisible format characters go, and the Arabic letter

@@ -3,7 +3,7 @@ each name and what a query is turned into, so that both sides meet.
 
 Two keys per name, both indexed with pg_trgm in ``referentials.unit_name``:
 
-- ``folded``: :func:`ckanext.casa.normalize.fold` (case, accents, Arabic
+- ``folded``: :func:`casa_pipelines.normalize.fold` (case, accents, Arabic
   hamza/alef forms, taa marbuta, alef maqsura, punctuation), plus the
   abbreviations people write in Morocco spelled out ("My" -> moulay, "Sd" ->
   sidi, "O." -> ouled) and the article of each word dropped.
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from ckanext.casa.normalize import fold
+from casa_pipelines.normalize import fold
 
 KEY_VERSION = 1
 

@@ -7,7 +7,8 @@ PostgreSQL's ``unaccent`` knows nothing of Arabic, so the rules live here, in
 one place, and are applied to documents when they are indexed and to queries
 when they are run: both sides meet in the same normal form.
 
-This module imports nothing from CKAN so that the pipelines can use it.
+The pipelines own it and the CKAN extension imports it (search, référentiel
+lookups): one rule for both sides.
 """
 
 from __future__ import annotations
@@ -15,24 +16,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Letters that NFKD does not decompose but that readers treat as equal.
-_TRANSLATE = str.maketrans(
-    {
-        "\u0671": "\u0627",  # alef wasla -> alef
-        "\u0629": "\u0647",  # taa marbuta -> haa
-        "\u0649": "\u064a",  # alef maqsura -> yaa
-        "\u06cc": "\u064a",  # farsi yeh -> yaa
-        "\u06a9": "\u0643",  # keheh -> kaf
-        "\u0640": None,  # tatweel
-        "\u0621": None,  # lone hamza: often dropped in spellings
-        "\u0153": "oe",
-        "\u0152": "oe",
-        "\u00e6": "ae",
-        "\u00c6": "ae",
-        "\u2019": " ",  # typographic apostrophe
-        "\u02bc": " ",
-    }
+# Letters that NFKD does not decompose but that readers treat as equal, and
+# letters dropped: the one table of the folding rule (``search_text`` applies
+# it to whole columns with Arrow).
+REPLACEMENTS: tuple[tuple[str, str], ...] = (
+    ("\u0671", "\u0627"),  # alef wasla -> alef
+    ("\u0629", "\u0647"),  # taa marbuta -> haa
+    ("\u0649", "\u064a"),  # alef maqsura -> yaa
+    ("\u06cc", "\u064a"),  # farsi yeh -> yaa
+    ("\u06a9", "\u0643"),  # keheh -> kaf
+    ("\u0640", ""),  # tatweel
+    ("\u0621", ""),  # lone hamza: often dropped in spellings
+    ("\u0153", "oe"), ("\u0152", "oe"), ("\u00e6", "ae"), ("\u00c6", "ae"),
+    ("\u2019", " "),  # typographic apostrophe
+    ("\u02bc", " "),  # modifier-letter apostrophe: a separator, though Unicode calls it a letter
 )
+_TRANSLATE = str.maketrans({old: new or None for old, new in REPLACEMENTS})
 
 # Anything that is not a letter or a digit separates words; hyphens and
 # apostrophes included ("Aïn-Chock", "Dar Bouazza", "l'Oasis").
