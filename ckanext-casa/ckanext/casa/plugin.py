@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.casa import cli
+from ckanext.casa.interop import plugin_parts as interop
 from ckanext.casa.logic import (
     auth,
     datastore_text,
@@ -27,7 +28,8 @@ def _actions() -> dict:
 
 
 def _blueprints() -> list:
-    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints()]
+    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints(),
+            *interop.get_blueprints()]
 
 
 @tk.blanket.config_declarations
