@@ -27,8 +27,8 @@ from rich.table import Table
 from casa_pipelines.cli.common import guarded
 from casa_pipelines.config import Settings
 from casa_pipelines.errors import EXIT_INVALID, SourceError, UsageError
+from casa_pipelines.referentials import recode as referential_recode
 from casa_pipelines.referentials import store
-from ckanext.casa.logic import referential_recode
 
 console = Console(stderr=True)
 

@@ -11,7 +11,6 @@ import uuid
 import psycopg
 import pytest
 import sqlalchemy as sa
-
 from casa_pipelines.releases import bookkeeping
 from casa_pipelines.releases.record import ensure_tables
 

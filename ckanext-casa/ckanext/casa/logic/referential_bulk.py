@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from casa_pipelines.referentials import recode as referential_recode
+
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.casa.logic import referential_aggregate, referential_recode, schema
+from ckanext.casa.logic import referential_aggregate, schema
 from ckanext.casa.logic.referential_db import SCHEMA, TERRITORIAL, connect, rows
 from ckanext.casa.logic.referential_lookup import validate_input
 from ckanext.casa.logic.referential_messages import message

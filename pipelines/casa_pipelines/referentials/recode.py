@@ -7,7 +7,7 @@ One read of the référentiel per call (the codes valid on the date, every code
 ever published with its first day, and the events), then each code is
 resolved in memory: 10,000 codes take a few milliseconds once those are read.
 
-This module imports nothing from CKAN: the steward CLI (``casa recode``) and
+The pipelines own it, and it imports nothing from CKAN: the steward CLI (``casa recode``) and
 the action ``casa_unit_recode`` share it.
 """
 
