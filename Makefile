@@ -40,7 +40,7 @@ demo: setup-demo
 	@source $(CASA_VAR)/demo/env.sh && $(VENV)/bin/ckan -c $$CKAN_INI run --host 127.0.0.1 --port $(PORT) --disable-reloader
 
 test: setup-test
-	@$(MAKE) --no-print-directory test-ckan test-pipelines
+	@$(MAKE) --no-print-directory lint test-ckan test-pipelines
 
 test-ckan:
 	@source $(CASA_VAR)/test/env.sh && $(PY) -m pytest --ckan-ini=$$CKAN_INI tests/ckanext tests/docker
@@ -58,5 +58,8 @@ bench-search: system install
 	@CASA_VAR=$(BENCH_VAR) CASA_DB_PREFIX=casa_bench bash scripts/setup-profile.sh test
 	@source $(BENCH_VAR)/test/env.sh && $(PY) bench/search_bench.py
 
-lint:
+# ruff, mypy (mypy.ini), no file over 400 lines, no import cycle.
+lint: install
 	@$(VENV)/bin/ruff check ckanext-casa pipelines tests bench scripts
+	@$(VENV)/bin/mypy
+	@$(PY) scripts/check_layout.py

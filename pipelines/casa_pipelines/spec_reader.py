@@ -38,7 +38,7 @@ class Reader:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(full, f"doit être de type {kind.__name__}", f"must be a {kind.__name__}")
-        if kind is str and not value.strip():
+        if isinstance(value, str) and kind is str and not value.strip():
             raise self.fail(full, "est vide", "is empty")
         return value
 

@@ -14,7 +14,7 @@ from ckanext.casa.logic import (
     auth,
     datastore_text,
     localized_groups,
-    referential_catalog,
+    referential_actions,
     referential_views,
     release_history,
 )
@@ -24,7 +24,7 @@ from ckanext.datastore.interfaces import IDatastore
 
 
 def _actions() -> dict:
-    return {**referential_catalog.get_actions(), **localized_groups.get_actions()}
+    return {**referential_actions.get_actions(), **localized_groups.get_actions()}
 
 
 def _blueprints() -> list:

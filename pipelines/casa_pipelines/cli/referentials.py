@@ -22,6 +22,7 @@ from casa_pipelines.referentials import load as loading
 from casa_pipelines.referentials import spec as specs
 from casa_pipelines.referentials import store
 from casa_pipelines.referentials.errors import ValidationFailed
+from casa_pipelines.referentials.report import Report
 
 console = Console()
 KINDS = (
@@ -107,10 +108,11 @@ def load_command(
 
 
 def _render_errors(err: ValidationFailed) -> None:
+    report: Report = err.report  # type: ignore[assignment]  # the référentiel pipeline's report
     table = Table(title="Erreurs de validation", show_lines=False)
     for column in ("contrôle", "ligne", "champ", "type", "message"):
         table.add_column(column)
-    for issue in err.report.errors[:200]:
+    for issue in report.errors[:200]:
         table.add_row(
             issue.check,
             str(issue.row or ""),
@@ -119,8 +121,8 @@ def _render_errors(err: ValidationFailed) -> None:
             issue.message,
         )
     console.print(table)
-    if len(err.report.errors) > 200:
-        console.print(f"… et {len(err.report.errors) - 200} autres erreurs.")
+    if len(report.errors) > 200:
+        console.print(f"… et {len(report.errors) - 200} autres erreurs.")
 
 
 def _render(outcome: loading.Outcome) -> None:

@@ -116,6 +116,7 @@ def scan(path: Path, declared_encoding: str | None, declared_delimiter: str | No
         for start in range(0, len(chunk) - WINDOW + 1, WINDOW):
             if chunk.find(b"\n", start, start + WINDOW) < 0:
                 return None
+        assert stray is not None and cell_start is not None  # set with the delimiter, on the first block
         if b'"' in chunk and (stray.search(chunk) or cell_start.search(chunk) or any(
                 line.count(b'"') % 2 for line in chunk.split(b"\n"))):
             return None

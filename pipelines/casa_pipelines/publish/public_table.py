@@ -9,6 +9,7 @@ import hashlib
 import json
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
@@ -103,7 +104,7 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
 
     def timed(name: str, statement: sql.Composable) -> int:
         t0 = time.perf_counter()
-        rowcount = conn.execute(statement).rowcount
+        rowcount = conn.execute(statement).rowcount  # type: ignore[call-overload]  # a Composed statement
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
         return rowcount
 
@@ -211,7 +212,7 @@ def drop_stale_builds(conn: psycopg.Connection, slug: str) -> list[str]:
     return names
 
 
-def _build_indexes(conn: psycopg.Connection, indexes: list[tuple[str, sql.Composable]],
+def _build_indexes(conn: psycopg.Connection, indexes: Sequence[tuple[str, sql.Composable]],
                    timings: dict[str, float]) -> None:
     """CREATE INDEX statements at the same time, one connection each: each
     build uses one core, and they only share a lock that lets them all run."""
@@ -222,11 +223,11 @@ def _build_indexes(conn: psycopg.Connection, indexes: list[tuple[str, sql.Compos
 
     def run(item: tuple[str, sql.Composable]) -> None:
         name, statement = item
-        with psycopg.connect(**params, autocommit=True) as own:
+        with psycopg.connect(**params, autocommit=True) as own:  # type: ignore[arg-type]  # the connection's own parameters
             # Index builds sort in memory rather than in many small runs on disk.
             own.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
             t0 = time.perf_counter()
-            own.execute(statement)
+            own.execute(statement)  # type: ignore[call-overload]  # a Composed statement
             timings[name] = time.perf_counter() - t0
 
     with ThreadPoolExecutor(max_workers=INDEX_WORKERS) as pool:

@@ -56,7 +56,7 @@ def _follow(code: str, day: str, valid: dict, links: dict, ahead: bool) -> tuple
     kinds: set[str] = set()
     frontier, seen = [code], {code}
     for _ in range(8):
-        nxt = []
+        nxt: list[str] = []
         for current in frontier:
             for other, kind, when in links.get(current, ()):
                 if (when <= day) == ahead or other in seen:
@@ -84,8 +84,8 @@ def recode(
             {"r": referential, "d": day},
         )
     }
-    first = dict(
-        conn.execute(
+    first: dict[str, Any] = dict(
+        conn.execute(  # type: ignore[arg-type]
             sa.text(
                 f"SELECT code, min(valid_from) FROM {SCHEMA}.unit WHERE referential = :r GROUP BY code"
             ),
@@ -93,7 +93,8 @@ def recode(
         ).all()
     )
     forward, backward, into = _graph(conn, referential)
-    results, counts = [], defaultdict(int)
+    results: list[dict[str, Any]] = []
+    counts: defaultdict[str, int] = defaultdict(int)
     cache: dict[str, dict[str, Any]] = {}
     for row, raw in enumerate(codes, start=1):
         code = str(raw).strip()

@@ -163,6 +163,7 @@ def validate_suite(
             if outcome.success:
                 continue
             config = outcome.expectation_config
+            assert config is not None  # GX fills it for every result of a suite run
             rule = (config.meta or {}).get("rule_fr") or config.type
             indexes = outcome.result.get("unexpected_index_list") or []
             shown = [

@@ -100,7 +100,8 @@ def ensure_staged(conn: psycopg.Connection, release: Release, root: Path | None)
     # Staged tables are never changed after their load, and crash recovery
     # empties an UNLOGGED table whole: one row tells that it is intact, where
     # counting a million took a tenth of a second of each publication.
-    if release.rows == 0 or conn.execute(sql.SQL("SELECT EXISTS (SELECT FROM {})").format(table)).fetchone()[0]:
+    found = conn.execute(sql.SQL("SELECT EXISTS (SELECT FROM {})").format(table)).fetchone()
+    if release.rows == 0 or (found is not None and found[0]):
         return
     rows = 0
     path = archive_path(root, release.dataset, release.sha256) if root is not None else None

@@ -82,3 +82,15 @@ def public_releases(conn: sa.Connection, slugs: list[str] | None = None) -> list
                            "ORDER BY first_published_at DESC NULLS LAST, dataset, number", s=slugs or [])
     except sa.exc.SQLAlchemyError as err:
         raise BookkeepingUnavailable(str(err).splitlines()[0]) from err
+
+
+def publication_events(conn: sa.Connection, slug: str) -> list[dict[str, Any]]:
+    """The publications and rollbacks of ``slug``, oldest first: id, number,
+    action (publish, rollback), actor, at, detail."""
+    try:
+        if conn.execute(sa.text(f"SELECT to_regclass('{READ_SCHEMA}.publication_event')")).scalar() is None:
+            return []
+        return _rows(conn, f"SELECT id, number, action, actor, at, detail FROM {READ_SCHEMA}.publication_event "
+                           "WHERE dataset = :d ORDER BY id", d=slug)
+    except sa.exc.SQLAlchemyError as err:
+        raise BookkeepingUnavailable(str(err).splitlines()[0]) from err

@@ -61,7 +61,7 @@ class _BoundedWriter(QueuedLibpqWriter):
 
     def __init__(self, cursor: psycopg.Cursor) -> None:
         super().__init__(cursor)
-        self._queue = Queue(maxsize=32)
+        self._queue = Queue(maxsize=32)  # type: ignore[assignment]  # psycopg types it with its own Queue alias
 
 
 def write_stream(typed: pa.Table | pa.RecordBatchReader, out: Callable[[bytes], object]) -> tuple[str, int]:

@@ -25,7 +25,7 @@ def collect(conn: psycopg.Connection, datasets_dir: Path, releases_dir: Path | N
                            WHERE r.dataset = d.dataset ORDER BY number DESC LIMIT 1) l ON true
         LEFT JOIN {STAGING}.publication p ON p.dataset = d.dataset
         ORDER BY d.dataset""", (declared,)).fetchall()
-    scheduled = dict(conn.execute(
+    scheduled: dict[str, str] = dict(conn.execute(
         f"SELECT dataset, string_agg(number || ' (' || embargo_until || ')', ', ' ORDER BY number) "
         f"FROM {STAGING}.release WHERE status = 'scheduled' GROUP BY dataset").fetchall())
     # Staged tables a PostgreSQL crash emptied (UNLOGGED): an empty file on

@@ -121,7 +121,7 @@ def build(source: PackageSource, where: Path) -> Export:
                     f"et des jointures (colonnes : {_listing(sorted(available))})",
                     f"column '{src}' is not in {source.table} nor added by a join "
                     f"(columns: {_listing(sorted(available))})")
-    result.rows = [["" if r[src] is None else r[src] for src in source.columns.values()] for r in kept]
+    result.rows = [["" if r[src] is None else str(r[src]) for src in source.columns.values()] for r in kept]
     return result
 
 
@@ -143,9 +143,9 @@ def _recode(source: PackageSource, rows: list[Row], columns: list[str], result: 
     mapping = {p[recode.source]: p[recode.target] for p in pairs if p[recode.source] and p[recode.target]}
     for r in rows:
         old = r[recode.column]
-        if old in mapping and mapping[old] != old:
+        if old is not None and old in mapping and mapping[old] != old:
             r[recode.column] = mapping[old]
-            result.recoded.append((old, mapping[old]))
+            result.recoded.append((old, str(mapping[old])))
 
 
 def _read(name: str, where: Path, key: str) -> list[Row]:

@@ -221,7 +221,7 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
         level1.append(f"({c} IS NULL{' OR ' + miss if miss else ''}) AS b{i}")
         if f.fast:
             # A column alias of the same list: DuckDB inlines the blank test.
-            level1.append(f"(CASE WHEN b{i} THEN FALSE ELSE {f.on(c).fast[0]} END) AS f{i}")
+            level1.append(f"(CASE WHEN b{i} THEN FALSE ELSE {f.on(c).fast[0]} END) AS f{i}")  # type: ignore[index]  # f.fast: set
     # Level 2: the typed value (NULL where blank or invalid); whether the whole row is blank.
     level2 = ["*"]
     for i, f in enumerate(fields, start=1):
@@ -267,7 +267,7 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
     kept = ", ".join(["_row"] * numbered + raw + [f"v{i}" for i in keyed] +
                      [f"CASE WHEN {bad} THEN {packed} END AS problem"])
     con.execute(f"CREATE TEMP TABLE checked AS SELECT {kept} FROM ({scan})")
-    count = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+    count = con.execute("SELECT count(*) FROM checked").fetchone()[0]  # type: ignore[index]  # count(*): one row
     found = con.execute(f"SELECT {row_sql}, problem FROM checked WHERE problem IS NOT NULL").fetchall()
     bad_rows = [(r, p["masks"], p["cells"]) for r, p in found]
     if table.file is not None and count != table.file.rows:
@@ -325,7 +325,7 @@ def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk:
                     f"WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} HAVING count(*) > 1")
         dup = con.execute(f"SELECT c._r, {shown} FROM {rows} c JOIN repeated d ON {on} "
                           "WHERE c._r > d.first").fetchall() if con.execute(
-            "SELECT count(*) FROM repeated").fetchone()[0] else []
+            "SELECT count(*) FROM repeated").fetchone()[0] else []  # type: ignore[index]  # count(*): one row
         out += [Issue("primary-key", r, None, None, value, "duplicate") for r, value in dup]
     return out
 

@@ -228,7 +228,7 @@ class CasaDCATAP3Profile(EuropeanDCATAP3Profile):
         node = BNode()
         self.g.add((ref, predicate, node))
         self.g.add((node, RDF.type, kind))
-        self._texts(node, RDFS.label, fr, ar)
+        self._texts(node, RDFS.label, fr, ar)  # type: ignore[arg-type]  # a blank node carries labels too
 
     def _languages(self, ref: URIRef) -> None:
         for language in vocab.LANGUAGES.values():

@@ -149,7 +149,7 @@ def document() -> dict[str, Any]:
             item["get"] = operation(name, func, "get")
         paths[f"/action/{name}"] = item
     site = str(tk.config.get("ckan.site_url") or "").rstrip("/")
-    envelope = {"type": "object", "required": ["success"],
+    envelope: dict[str, Any] = {"type": "object", "required": ["success"],
                 "properties": {"help": {"type": "string"}, "success": {"type": "boolean"}}}
     return {
         "openapi": "3.1.0",

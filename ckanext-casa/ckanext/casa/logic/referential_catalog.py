@@ -16,7 +16,7 @@ VERSION_COLUMNS = "id, label, valid_from, sha256, source, row_count, published_a
 MAX_LISTED = 2000
 
 
-def _versions(name: str) -> list[dict[str, Any]]:
+def version_rows(name: str) -> list[dict[str, Any]]:
     return fetch_all(
         f"SELECT {VERSION_COLUMNS} FROM {SCHEMA}.version WHERE referential = :n ORDER BY valid_from",
         n=name,
@@ -44,17 +44,17 @@ def published(name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The référentiel ``name`` and its versions; ObjectNotFound when it is
     unknown or has no published version yet."""
     ref = _referential(name)
-    versions = _versions(ref["name"])
+    versions = version_rows(ref["name"])
     if not versions:
         raise tk.ObjectNotFound(f"Aucune version publiée pour {ref['name']}.")
     return ref, versions
 
 
 def _version(name: str, label: str, field: str) -> dict[str, Any]:
-    for v in _versions(name):
+    for v in version_rows(name):
         if v["label"] == label:
             return v
-    labels = ", ".join(v["label"] for v in _versions(name))
+    labels = ", ".join(v["label"] for v in version_rows(name))
     raise tk.ObjectNotFound(
         f"{field} : version {label!r} inconnue pour {name}. Versions : {labels}."
     )
@@ -76,7 +76,7 @@ def casa_referential_list(
     ):
         versions = [
             jsonable({k: v for k, v in row.items() if k != "id"})
-            for row in _versions(ref["name"])
+            for row in version_rows(ref["name"])
         ]
         out.append(
             dict(
@@ -182,25 +182,4 @@ def casa_referential_diff(context: Context, data_dict: DataDict) -> dict[str, An
         "changes": [dict(e) for e in events[:MAX_LISTED]],
         "modified": [m["code"] for m in modified[:MAX_LISTED]],
         "truncated": len(events) > MAX_LISTED or len(modified) > MAX_LISTED,
-    }
-
-
-def get_actions() -> dict[str, Any]:
-    from ckanext.casa.logic import referential_bulk as bulk
-    from ckanext.casa.logic import referential_locate as locate
-    from ckanext.casa.logic import referential_lookup as lookup
-    from ckanext.casa.logic import referential_publish as publish
-    from ckanext.casa.logic import referential_search as search
-
-    return {
-        "casa_referential_publish": publish.casa_referential_publish,
-        "casa_referential_list": casa_referential_list,
-        "casa_referential_show": casa_referential_show,
-        "casa_referential_diff": casa_referential_diff,
-        "casa_unit_show": lookup.casa_unit_show,
-        "casa_unit_search": search.casa_unit_search,
-        "casa_unit_history": lookup.casa_unit_history,
-        "casa_unit_recode": bulk.casa_unit_recode,
-        "casa_unit_aggregate": bulk.casa_unit_aggregate,
-        "casa_unit_locate": locate.casa_unit_locate,
     }

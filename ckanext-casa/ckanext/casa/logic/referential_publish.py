@@ -12,7 +12,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.casa.logic import referential_export as export
 from ckanext.casa.logic import schema
-from ckanext.casa.logic.referential_catalog import _versions, published
+from ckanext.casa.logic.referential_catalog import published, version_rows
 from ckanext.casa.logic.referential_db import SCHEMA, fetch_all
 from ckanext.casa.logic.referential_lookup import validate_input
 
@@ -28,7 +28,7 @@ def dataset_name(name: str) -> str:
 def _resources(name: str, site: str, geometry: bool) -> list[dict[str, Any]]:
     formats = ["csv", "json"] + (["geojson"] if geometry else [])
     out = []
-    for version in reversed(_versions(name)):
+    for version in reversed(version_rows(name)):
         for fmt in formats:
             out.append(
                 {

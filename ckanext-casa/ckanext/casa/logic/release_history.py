@@ -29,20 +29,17 @@ TYPES = {"publish": "casa release published", "rollback": "casa release rolled b
 
 
 def _events(slug: str) -> list[dict[str, Any]]:
-    from ckanext.casa.views.downloads import staging_engine
+    from casa_pipelines.releases import bookkeeping
 
-    url = tk.config.get("ckan.datastore.write_url")  # the public read user cannot see casa_staging
+    from ckanext.casa.views.downloads import bookkeeping_engine
+
+    url = tk.config.get("ckan.datastore.read_url")
     if not url:
         return []
     try:
-        with staging_engine(url).connect() as conn:
-            if conn.execute(sa.text("SELECT to_regclass('casa_staging.event')")).scalar() is None:
-                return []
-            found = conn.execute(sa.text(
-                "SELECT id, number, action, actor, at, detail FROM casa_staging.event "
-                "WHERE dataset = :d AND action = ANY(:a) ORDER BY id"), {"d": slug, "a": list(TYPES)})
-            return [dict(r._mapping) for r in found]
-    except sa.exc.SQLAlchemyError as exc:
+        with bookkeeping_engine(url).connect() as conn:
+            return [e for e in bookkeeping.publication_events(conn, slug) if e["action"] in TYPES]
+    except (bookkeeping.BookkeepingUnavailable, sa.exc.SQLAlchemyError) as exc:
         log.warning("Release events of %s unreadable: %s", slug, exc)
         return []
 

@@ -321,7 +321,7 @@ class PostgresConnection:
         result: dict[str, list[Any]] = dict(known or {})
         for name in plan.counted:
             if name not in result:
-                result[name] = stats.facet(model.Session, base, name, plan.limit, plan.mincount)
+                result[name] = stats.facet(model.Session, base, name, plan.limit, plan.mincount)  # type: ignore[arg-type]
         for name in plan.alone:
             if name not in result:
                 result[name] = facets.alone(name, _SOURCE, where, builder, plan.limit, plan.mincount)

@@ -63,7 +63,7 @@ def _round_down(value: dt.datetime, unit: str) -> dt.datetime:
     keep = _ROUND.index(unit)
     fields = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
     names = list(fields)[keep:]
-    return value.replace(**{n: fields[n] for n in names})
+    return value.replace(**{n: fields[n] for n in names})  # type: ignore[arg-type]  # int fields only
 
 
 def evaluate(value: str, now: dt.datetime | None = None) -> dt.datetime:

@@ -14,7 +14,7 @@ config = context.config
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = sa.create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = sa.create_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.begin() as conn:
             _run(conn)
     else:

