@@ -35,8 +35,14 @@ _FIXED = {
                               "ou un code ? Déclarez alors la colonne en texte (type string) dans le schéma."),
                              ("Integer beyond what can be stored (±9,223,372,036,854,775,807): an identifier or a "
                               "code? Then declare the column as text (type string) in the schema.")),
-    "formula-cell": ("Cellule commençant comme une formule de tableur : retirez le « = » initial ou vérifiez la valeur.",
-                     "Cell starting like a spreadsheet formula: remove the leading '=' or check the value."),
+    "date-implausible": (("Avertissement : date hors de 1800-2100, valide mais peu plausible (faute de frappe, "
+                          "valeur bouche-trou comme 9999-12-31 ?) ; laissez la cellule vide si la date est inconnue."),
+                         ("Warning: date outside 1800-2100, valid but unlikely (a typing slip, a placeholder such as "
+                          "9999-12-31?); leave the cell empty if the date is unknown.")),
+    "formula-cell": (("Cellule commençant comme une formule de tableur (=, +, -, @, tabulation ou retour chariot) : "
+                      "retirez ce premier caractère ou vérifiez la valeur."),
+                     ("Cell starting like a spreadsheet formula (=, +, -, @, tab or carriage return): remove that "
+                      "first character or check the value.")),
 }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 HEADER_TYPES = ("blank-header", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label")
 ROW_TYPES = ("blank-row", "primary-key")
 CELL_TYPES = ("extra-cell", "missing-cell", "type-error", "constraint-error", "unique-error")
+# Reported, but the data stays valid: a plausibility doubt, not a broken rule.
+WARNING_TYPES = frozenset({"date-implausible"})
 
 
 @dataclass(frozen=True)
