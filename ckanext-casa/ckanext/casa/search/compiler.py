@@ -5,7 +5,15 @@ node becomes a boolean SQL expression with bind parameters: typed columns
 for the common fields, JSONB containment for any other field, and
 ``tsquery`` matches over the weighted ``search_vector`` for text fields.
 Free-text ``q`` (CKAN sends it with ``defType=dismax`` when it holds no
-colon) is split into words and phrases the way dismax reads it.
+colon) is split into words and phrases the way dismax reads it, unless it
+uses boolean operators (``AND``, ``OR``, ``NOT``, parentheses), which Solr's
+edismax honours: then it is parsed like any Lucene query.
+
+Every text word is matched by its stem: the tsquery text written here
+holds folded words, and SQL turns each into its stem
+(``casa_stem_tsquery``, the same rules the index was built with, see
+migration 0010) before PostgreSQL reads it with the ``casa`` text search
+configuration.
 """
 
 from __future__ import annotations
@@ -100,6 +108,14 @@ def _tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
     return " <-> ".join(quoted) if len(quoted) > 1 else quoted[0]
 
 
+def text_match(builder: SqlBuilder, ts: str, rank: bool) -> str:
+    """SQL matching the tsquery text ``ts`` (folded words) by stems."""
+    expr = f"to_tsquery('casa', casa_stem_tsquery({builder.text(ts)}))"
+    if rank:
+        builder.rank_queries.append(expr)
+    return f"(d.search_vector @@ {expr})"
+
+
 class Compiler:
     def __init__(self, builder: SqlBuilder, rank: bool) -> None:
         self.b = builder
@@ -110,12 +126,47 @@ class Compiler:
         words = tokens(value)
         if not words:
             return "FALSE"
-        ts = _tsquery_text(words, weights, prefix)
-        param = self.b.bind(ts)
-        expr = f"to_tsquery('simple', {param})"
-        if self.rank:
-            self.b.rank_queries.append(expr)
-        return f"(d.search_vector @@ {expr})"
+        return text_match(self.b, _tsquery_text(words, weights, prefix), self.rank)
+
+    def _tsquery(self, node: tree.Item, name: str | None) -> str | None:
+        """The tsquery text of a subtree made of text terms only (words and
+        phrases of text fields, under AND, OR and NOT), so that it is
+        matched as one tsquery: stop words then drop out of the query as
+        they do in Solr, instead of matching nothing. None otherwise."""
+        if isinstance(node, tree.SearchField):
+            if name is not None or node.name not in TEXT_FIELDS:
+                return None
+            return self._tsquery(node.expr, node.name)
+        if isinstance(node, (tree.Group, tree.FieldGroup, tree.Plus)):
+            inner = self._tsquery(node.expr if hasattr(node, "expr") else node.a, name)
+            return None if inner is None else f"({inner})"
+        if isinstance(node, (tree.AndOperation, tree.UnknownOperation, tree.OrOperation)):
+            parts = [self._tsquery(c, name) for c in node.children]
+            if any(p is None for p in parts):
+                return None
+            joiner = " | " if isinstance(node, tree.OrOperation) else " & "
+            return joiner.join(f"({p})" for p in parts)
+        if isinstance(node, (tree.Prohibit, tree.Not)):
+            inner = self._tsquery(node.a, name)
+            return None if inner is None else f"!({inner})"
+        if isinstance(node, tree.Boost):
+            return self._tsquery(node.expr, name)
+        if isinstance(node, (tree.Fuzzy, tree.Proximity)):
+            return self._tsquery(node.term, name)
+        weights = TEXT_FIELDS.get(name or "text")
+        if weights is None:
+            return None
+        if isinstance(node, tree.Phrase):
+            words = tokens(_unescape(node.value[1:-1]))
+            return _tsquery_text(words, weights) if words else None
+        if isinstance(node, tree.Word):
+            value = _unescape(node.value)
+            prefix = value.endswith("*") and "*" not in value[:-1]
+            words = tokens(value[:-1] if prefix else value)
+            if not words or (not prefix and "*" in value):
+                return None
+            return _tsquery_text(words, weights, prefix)
+        return None
 
     # -- terms --------------------------------------------------------------
     def term(self, name: str | None, value: str, phrase: bool = False) -> str:
@@ -214,6 +265,13 @@ class Compiler:
 
     # -- tree ---------------------------------------------------------------
     def node(self, node: tree.Item, name: str | None = None) -> str:
+        if not isinstance(node, (tree.Word, tree.Phrase)):
+            ts = self._tsquery(node, name)
+            if ts is not None:
+                if isinstance(node, (tree.Prohibit, tree.Not)):
+                    # Matches nothing to rank: not ranked (as below).
+                    return text_match(self.b, ts, rank=False)
+                return text_match(self.b, ts, self.rank)
         if isinstance(node, tree.SearchField):
             if name is not None:
                 # "title: +state:x" parses as a field inside a field; Solr
@@ -258,7 +316,10 @@ def compile_lucene(text: str, builder: SqlBuilder, rank: bool = False) -> str:
         parsed = parse_lucene(text)
     except (ParseError, ValueError, TypeError) as error:
         raise QuerySyntaxError(f"Cannot parse {text!r}: {error}") from None
-    return Compiler(builder, rank).node(parsed)
+    try:
+        return Compiler(builder, rank).node(parsed)
+    except RecursionError:
+        raise QuerySyntaxError(f"Query nested too deeply: {text[:80]!r}...") from None
 
 
 _FIELD_PREFIX = re.compile(r"[\w.]+:")
@@ -270,12 +331,39 @@ def strip_field_names(text: str) -> str:
 
 
 _DISMAX_TERM = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
+# Boolean syntax that Solr's edismax reads in free text: the operators (upper
+# case only, as Lucene), Solr's && and || spellings, and parentheses.
+_BOOLEAN = re.compile(r"(?<!\S)(?:AND|OR|NOT|&&|\|\|)(?!\S)|[()]")
+_SPELLINGS = {"&&": "AND", "||": "OR"}
+# Beyond this length, boolean syntax is not parsed: the query is read as
+# words (a pasted text does not need a parse tree thousands of nodes deep).
+MAX_BOOLEAN_LENGTH = 2000
+
+
+def compile_user_text(text: str, builder: SqlBuilder) -> str:
+    """Compile free text (``q`` without a field name): dismax's reading of
+    words and phrases or, when it uses boolean operators or parentheses,
+    edismax's, like any Lucene query on the ``text`` field. Boolean syntax
+    that does not parse ("population OR", "(emploi") is read as words
+    without its operators, as Solr's edismax does; never an error."""
+    if len(text) <= MAX_BOOLEAN_LENGTH and _BOOLEAN.search(text):
+        lucene = " ".join(_SPELLINGS.get(w, w) for w in text.split(" "))
+        ranked = len(builder.rank_queries)
+        try:
+            return compile_lucene(lucene, builder, rank=True)
+        except QuerySyntaxError:
+            del builder.rank_queries[ranked:]
+        words = _BOOLEAN.sub(" ", text)
+        if tokens(words):
+            text = words
+    return compile_free_text(text, builder)
 
 
 def compile_free_text(text: str, builder: SqlBuilder) -> str:
     """Compile free text the way dismax reads it: every word or quoted phrase
-    is required (CKAN sends ``q.op=AND``), ``-word`` excludes; an unbalanced
-    quote is ignored rather than an error."""
+    is required (CKAN sends ``q.op=AND``), ``-word`` excludes, ``word*``
+    looks for words that start with ``word``; an unbalanced quote is
+    ignored rather than an error."""
     if text.count('"') % 2:
         text = text.replace('"', " ")
     required: list[str] = []
@@ -283,18 +371,15 @@ def compile_free_text(text: str, builder: SqlBuilder) -> str:
     for match in _DISMAX_TERM.finditer(text):
         sign = match.group(1) or match.group(3)
         chunk = match.group(2) if match.group(2) is not None else match.group(4)
-        words = tokens(chunk)
+        prefix = match.group(2) is None and chunk.endswith("*") and "*" not in chunk[:-1]
+        words = tokens(chunk[:-1] if prefix else chunk)
         if not words:
             continue
-        (excluded if sign == "-" else required).append(_tsquery_text(words, ""))
+        (excluded if sign == "-" else required).append(_tsquery_text(words, "", prefix))
     if not required and not excluded:
         return "TRUE"
     parts = [f"({r})" for r in required] + [f"!({e})" for e in excluded]
-    param = builder.bind(" & ".join(parts))
-    expr = f"to_tsquery('simple', {param})"
-    if required:
-        builder.rank_queries.append(expr)
-    return f"(d.search_vector @@ {expr})"
+    return text_match(builder, " & ".join(parts), rank=bool(required))
 
 
 def compile_sort(sort: str, has_rank: bool) -> str:

@@ -204,7 +204,7 @@ class PostgresConnection:
         if q in ("", "*:*", '""', "''"):
             q_sql = "TRUE"
         elif ":" not in q and params.get("defType", "lucene") != "edismax":
-            q_sql = compiler.compile_free_text(q, builder)
+            q_sql = compiler.compile_user_text(q, builder)
         else:
             ranked = len(builder.rank_queries)
             try:
