@@ -4,10 +4,7 @@
 node becomes a boolean SQL expression with bind parameters: typed columns
 for the common fields, JSONB containment for any other field, and
 ``tsquery`` matches over the weighted ``search_vector`` for text fields.
-Free-text ``q`` (CKAN sends it with ``defType=dismax`` when it holds no
-colon) is split into words and phrases the way dismax reads it, unless it
-uses boolean operators (``AND``, ``OR``, ``NOT``, parentheses), which Solr's
-edismax honours: then it is parsed like any Lucene query.
+Free-text ``q`` (no field name) is compiled in free_text.py.
 
 Every text word is matched by its stem: the tsquery text written here
 holds folded words, and SQL turns each into its stem
@@ -97,7 +94,7 @@ def _check_field(name: str) -> str:
     return name
 
 
-def _tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
+def tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
     """Words joined as a phrase (``<->``), each restricted to ``weights``."""
     suffix = (":" + weights if weights else "") + ("*" if prefix else "")
     if prefix and not weights:
@@ -126,7 +123,7 @@ class Compiler:
         words = tokens(value)
         if not words:
             return "FALSE"
-        return text_match(self.b, _tsquery_text(words, weights, prefix), self.rank)
+        return text_match(self.b, tsquery_text(words, weights, prefix), self.rank)
 
     def _tsquery(self, node: tree.Item, name: str | None) -> str | None:
         """The tsquery text of a subtree made of text terms only (words and
@@ -158,14 +155,14 @@ class Compiler:
             return None
         if isinstance(node, tree.Phrase):
             words = tokens(_unescape(node.value[1:-1]))
-            return _tsquery_text(words, weights) if words else None
+            return tsquery_text(words, weights) if words else None
         if isinstance(node, tree.Word):
             value = _unescape(node.value)
             prefix = value.endswith("*") and "*" not in value[:-1]
             words = tokens(value[:-1] if prefix else value)
             if not words or (not prefix and "*" in value):
                 return None
-            return _tsquery_text(words, weights, prefix)
+            return tsquery_text(words, weights, prefix)
         return None
 
     # -- terms --------------------------------------------------------------
@@ -320,66 +317,6 @@ def compile_lucene(text: str, builder: SqlBuilder, rank: bool = False) -> str:
         return Compiler(builder, rank).node(parsed)
     except RecursionError:
         raise QuerySyntaxError(f"Query nested too deeply: {text[:80]!r}...") from None
-
-
-_FIELD_PREFIX = re.compile(r"[\w.]+:")
-
-
-def strip_field_names(text: str) -> str:
-    """Drop ``name:`` prefixes, for a fielded query that did not parse."""
-    return _FIELD_PREFIX.sub(" ", text)
-
-
-_DISMAX_TERM = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
-# Boolean syntax that Solr's edismax reads in free text: the operators (upper
-# case only, as Lucene), Solr's && and || spellings, and parentheses.
-_BOOLEAN = re.compile(r"(?<!\S)(?:AND|OR|NOT|&&|\|\|)(?!\S)|[()]")
-_SPELLINGS = {"&&": "AND", "||": "OR"}
-# Beyond this length, boolean syntax is not parsed: the query is read as
-# words (a pasted text does not need a parse tree thousands of nodes deep).
-MAX_BOOLEAN_LENGTH = 2000
-
-
-def compile_user_text(text: str, builder: SqlBuilder) -> str:
-    """Compile free text (``q`` without a field name): dismax's reading of
-    words and phrases or, when it uses boolean operators or parentheses,
-    edismax's, like any Lucene query on the ``text`` field. Boolean syntax
-    that does not parse ("population OR", "(emploi") is read as words
-    without its operators, as Solr's edismax does; never an error."""
-    if len(text) <= MAX_BOOLEAN_LENGTH and _BOOLEAN.search(text):
-        lucene = " ".join(_SPELLINGS.get(w, w) for w in text.split(" "))
-        ranked = len(builder.rank_queries)
-        try:
-            return compile_lucene(lucene, builder, rank=True)
-        except QuerySyntaxError:
-            del builder.rank_queries[ranked:]
-        words = _BOOLEAN.sub(" ", text)
-        if tokens(words):
-            text = words
-    return compile_free_text(text, builder)
-
-
-def compile_free_text(text: str, builder: SqlBuilder) -> str:
-    """Compile free text the way dismax reads it: every word or quoted phrase
-    is required (CKAN sends ``q.op=AND``), ``-word`` excludes, ``word*``
-    looks for words that start with ``word``; an unbalanced quote is
-    ignored rather than an error."""
-    if text.count('"') % 2:
-        text = text.replace('"', " ")
-    required: list[str] = []
-    excluded: list[str] = []
-    for match in _DISMAX_TERM.finditer(text):
-        sign = match.group(1) or match.group(3)
-        chunk = match.group(2) if match.group(2) is not None else match.group(4)
-        prefix = match.group(2) is None and chunk.endswith("*") and "*" not in chunk[:-1]
-        words = tokens(chunk[:-1] if prefix else chunk)
-        if not words:
-            continue
-        (excluded if sign == "-" else required).append(_tsquery_text(words, "", prefix))
-    if not required and not excluded:
-        return "TRUE"
-    parts = [f"({r})" for r in required] + [f"!({e})" for e in excluded]
-    return text_match(builder, " & ".join(parts), rank=bool(required))
 
 
 def compile_sort(sort: str, has_rank: bool) -> str:
