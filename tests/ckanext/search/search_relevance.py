@@ -72,8 +72,8 @@ def load_set(path: Path = SET_FILE) -> list[Query]:
 def census_datasets() -> list[dict[str, Any]]:
     """The CKAN datasets of the census releases, built by the pipeline's own
     catalogue code from datasets/<slug>.yaml (release 1, no downloads)."""
-    from casa_pipelines.catalogue import package_dict
-    from casa_pipelines.release import Release
+    from casa_pipelines.catalogue.sync import package_dict
+    from casa_pipelines.releases.record import Release
     from casa_pipelines.spec import load_spec
 
     out = []
