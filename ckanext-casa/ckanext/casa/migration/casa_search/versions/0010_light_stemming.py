@@ -166,6 +166,16 @@ def upgrade():
     op.execute(f"ALTER TEXT SEARCH CONFIGURATION casa ALTER MAPPING FOR {TOKENS} WITH casa_words")
     op.execute(RESTEM)
     op.execute("UPDATE casa_search_document SET search_vector = pg_temp.casa_restem(search_vector)")
+    _fire_deferred_triggers()
+
+
+def _fire_deferred_triggers() -> None:
+    """Run the deferred trigger events a bulk write left (the generation
+    bump of 0006 is a deferred constraint trigger): PostgreSQL refuses to
+    alter a table with pending trigger events, and the next migrations run
+    in the same transaction. The triggers are deferred again afterwards."""
+    op.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    op.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def downgrade():

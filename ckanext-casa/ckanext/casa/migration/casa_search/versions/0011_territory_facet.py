@@ -113,6 +113,13 @@ def _stats_functions(single: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _fire_deferred_triggers() -> None:
+    """As in 0010: the deferred generation bump (0006) must run before the
+    table is altered, here or by a later migration."""
+    op.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    op.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def upgrade():
     op.add_column("casa_search_document", sa.Column("spatial_coverage", sa.UnicodeText))
     op.execute(_facet_ids_function(SINGLE))
@@ -123,11 +130,13 @@ def upgrade():
         " FROM casa_search_content c WHERE c.id = d.id"
         " AND coalesce(c.doc ->> 'spatial_coverage', '') <> ''"
     )
+    _fire_deferred_triggers()
 
 
 def downgrade():
     # The column's counts go first (through the triggers), then the column.
     op.execute("UPDATE casa_search_document SET spatial_coverage = NULL WHERE spatial_coverage IS NOT NULL")
+    _fire_deferred_triggers()
     single = tuple(f for f in SINGLE if f != "spatial_coverage")
     op.execute(_facet_ids_function(single))
     for sql in _stats_functions(single):
