@@ -2,7 +2,9 @@
 
 Loads the référentiels (idempotent), serves CKAN with gunicorn and measures
 ``casa_unit_show`` and ``casa_unit_search`` over HTTP with 4 concurrent
-clients. Prints p50/p99 and writes ``bench/results/referentials.json``.
+clients, then the recall of the name search on the gold set of variants
+(``referentials_names_bench``; ``BENCH_RECALL=0`` skips it). Prints p50/p99
+and recall at 1 and 3, and writes ``bench/results/referentials.json``.
 A benchmark, not a test: it asserts nothing. Targets on the reference
 machine: show p50 <= 15 ms, p99 <= 50 ms; search p50 <= 30 ms.
 """
@@ -24,6 +26,7 @@ import requests
 import sqlalchemy as sa
 from casa_pipelines.config import Settings
 from casa_pipelines.referentials import load, spec, store
+from referentials_names_bench import recall
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "referentials.json"
@@ -156,6 +159,8 @@ def main() -> None:
             "casa_unit_show": _measure("casa_unit_show", show),
             "casa_unit_search": _measure("casa_unit_search", search),
         }
+        if os.environ.get("BENCH_RECALL", "1") == "1":
+            results["name_search_recall"] = recall(f"http://127.0.0.1:{PORT}")
     finally:
         server.terminate()
         server.wait(timeout=30)
