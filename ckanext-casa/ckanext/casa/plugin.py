@@ -9,14 +9,17 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.casa import cli
+from ckanext.casa.interop import plugin_parts as interop
 from ckanext.casa.logic import (
     auth,
     datastore_text,
     localized_groups,
     referential_catalog,
     referential_views,
+    release_history,
 )
 from ckanext.casa.views import downloads, reports
+from ckanext.casa.views.map_view import MapView, create_views_after_write
 from ckanext.datastore.interfaces import IDatastore
 
 
@@ -25,7 +28,8 @@ def _actions() -> dict:
 
 
 def _blueprints() -> list:
-    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints()]
+    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints(),
+            *interop.get_blueprints()]
 
 
 @tk.blanket.config_declarations
@@ -33,7 +37,7 @@ def _blueprints() -> list:
 @tk.blanket.actions(_actions)
 @tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints(_blueprints)
-class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
+class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
     # ITranslation: our catalogues, i18n/<fr|ar|en>/LC_MESSAGES/ckanext-casa.mo,
     # merged over CKAN's own (ours win, so they also supply CKAN strings that
     # CKAN's fr and ar catalogues lack).
@@ -42,6 +46,8 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IClick)
     p.implements(IDatastore, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    # IResourceView: the casa_map view (views/map_view.py).
+    p.implements(p.IResourceView, inherit=True)
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
@@ -60,6 +66,17 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
         if license_ is not None:
             pkg_dict["license_title"] = license_.title
         return pkg_dict
+
+    # IPackageController: table and map previews of a dataset's resources
+    # (views/map_view.py) and its publications in its activity stream
+    # (logic/release_history.py), as soon as it is written.
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        create_views_after_write(pkg_dict, created=True)
+        release_history.record(pkg_dict["id"])
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        create_views_after_write(pkg_dict, created=False)
+        release_history.record(pkg_dict["id"])
 
     # IDatastore: folded text search in the pipelines' published tables.
     def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],

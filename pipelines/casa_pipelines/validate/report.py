@@ -16,7 +16,8 @@ from rich.text import Text
 
 from casa_pipelines.validate.budget import MAX_PER_KIND, bounded
 from casa_pipelines.validate.hints import hint
-from casa_pipelines.validate.issue import WARNING_TYPES, Issue
+from casa_pipelines.validate.issue import Issue
+from casa_pipelines.validate.issue_types import CATALOGUE, WARNING_TYPES
 
 TEXT_LIMIT = 200  # a terminal is no place for 50,000 lines; JSON and HTML keep everything
 _LABELS = {
@@ -84,6 +85,8 @@ class Report:
             item.pop("hint_fr")
             item.pop("hint_en")
             item["hint"] = hint(issue, self.fields.get(issue.field_name or ""), lang, self.primary_key)
+            if issue.type in CATALOGUE:
+                item["title"] = CATALOGUE[issue.type].title_in(lang)
             out.append(item)
         return out
 
