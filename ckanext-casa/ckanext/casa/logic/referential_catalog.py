@@ -186,6 +186,7 @@ def casa_referential_diff(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 def get_actions() -> dict[str, Any]:
+    from ckanext.casa.logic import referential_bulk as bulk
     from ckanext.casa.logic import referential_lookup as lookup
     from ckanext.casa.logic import referential_publish as publish
     from ckanext.casa.logic import referential_search as search
@@ -198,4 +199,6 @@ def get_actions() -> dict[str, Any]:
         "casa_unit_show": lookup.casa_unit_show,
         "casa_unit_search": search.casa_unit_search,
         "casa_unit_history": lookup.casa_unit_history,
+        "casa_unit_recode": bulk.casa_unit_recode,
+        "casa_unit_aggregate": bulk.casa_unit_aggregate,
     }

@@ -122,8 +122,10 @@ SELECT
        AND c.depth < 8)
    SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}) ORDER BY depth), '[]') FROM chain
   ) AS parents,
-  (SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}) ORDER BY code), '[]')
-   FROM {SCHEMA}.unit WHERE referential = :r AND parent_code = :c AND {VALID_AT}) AS children,
+  (SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}, 'population', population)
+     ORDER BY code), '[]')
+   FROM {SCHEMA}.unit WHERE referential = :r AND {VALID_AT}
+     AND (parent_code = :c OR attributes->>'prefecture_arrondissements_code' = :c)) AS children,
   (SELECT min(valid_from) FROM {SCHEMA}.unit WHERE referential = :r AND code = :c) AS start,
   (SELECT CASE WHEN bool_or(valid_to IS NULL) THEN NULL ELSE max(valid_to) END
    FROM {SCHEMA}.unit WHERE referential = :r AND code = :c) AS stop,
@@ -135,6 +137,36 @@ SELECT
 """
 
 
+# The second partition of a territory: the préfectures d'arrondissements
+# divide the commune of Casablanca inside its préfecture; their sum is never
+# added to the préfecture's other subdivisions.
+SECOND_PARTITION = {"prefecture_arrondissements": "prefectures_arrondissements"}
+
+
+def partitions(unit: dict[str, Any], children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The children grouped by partition, each saying whether it covers the
+    unit: its population adds up to the unit's own figure."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for child in children:
+        groups.setdefault(SECOND_PARTITION.get(child["level"], "subdivisions"), []).append(child)
+    out = []
+    for name, members in groups.items():
+        figures = [c.get("population") for c in members]
+        total = sum(f for f in figures if f is not None) if None not in figures else None
+        published = unit.get("population")
+        out.append(
+            {
+                "partition": name,
+                "levels": sorted({c["level"] for c in members}),
+                "count": len(members),
+                "population": total,
+                "covers": None if total is None or published is None else total == published,
+                "codes": [c["code"] for c in members],
+            }
+        )
+    return out
+
+
 def _describe(conn: sa.Connection, row: dict[str, Any], day: str) -> dict[str, Any]:
     unit = unit_dict(row)
     code = row["code"]
@@ -143,6 +175,7 @@ def _describe(conn: sa.Connection, row: dict[str, Any], day: str) -> dict[str, A
     )[0]
     unit["parents"] = around["parents"]
     unit["children"] = around["children"]
+    unit["partitions"] = partitions(unit, around["children"])
     unit["code_valid_from"] = around["start"].isoformat()
     unit["code_valid_to"] = around["stop"].isoformat() if around["stop"] else None
     events = around["events"]
