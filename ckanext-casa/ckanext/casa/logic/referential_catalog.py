@@ -187,6 +187,7 @@ def casa_referential_diff(context: Context, data_dict: DataDict) -> dict[str, An
 
 def get_actions() -> dict[str, Any]:
     from ckanext.casa.logic import referential_bulk as bulk
+    from ckanext.casa.logic import referential_locate as locate
     from ckanext.casa.logic import referential_lookup as lookup
     from ckanext.casa.logic import referential_publish as publish
     from ckanext.casa.logic import referential_search as search
@@ -201,4 +202,5 @@ def get_actions() -> dict[str, Any]:
         "casa_unit_history": lookup.casa_unit_history,
         "casa_unit_recode": bulk.casa_unit_recode,
         "casa_unit_aggregate": bulk.casa_unit_aggregate,
+        "casa_unit_locate": locate.casa_unit_locate,
     }

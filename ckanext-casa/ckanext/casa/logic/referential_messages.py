@@ -32,7 +32,11 @@ def _messages() -> dict[str, str]:
         "unknown_version": _("Unknown version: {value}. Versions: {labels}."),
         "bad_number": _("Not a number: {value}."),
         "off_globe": _("Off the globe: {value}. Expected between {low} and {high}."),
-        "outside": _("The point ({lat}, {lon}) is outside the territory the boundaries cover ({area})."),
+        "outside_morocco": _("The point ({lat}, {lon}) is outside Morocco."),
+        "no_unit_here": _(
+            "No unit with boundaries contains the point ({lat}, {lon}) on {day}: boundaries are loaded "
+            "for the Casablanca-Settat region only."
+        ),
     }
 
 

