@@ -13,5 +13,5 @@ for loader in scripts/demo.d/*.sh; do
 done
 # Previews (table, map) of datasets published before they were created on
 # publication; a no-op when every dataset has them.
-echo "[demo] previews"
-"$VENV/bin/ckan" -c "$CKAN_INI" casa views | tail -1
+echo "[demo] previews and publication history"
+"$VENV/bin/ckan" -c "$CKAN_INI" casa views | tail -2

@@ -100,13 +100,15 @@ def bootstrap(sysadmin: str, email: str, token_file: str | None) -> None:
 @click.argument("datasets", nargs=-1)
 def views(datasets: tuple[str, ...]) -> None:
     """Create the missing previews (table of each datastore resource, map of
-    each GeoJSON file) of the given datasets, or of every dataset. Those of
-    datasets published from now on are created when they are written."""
+    each GeoJSON file) of the given datasets, or of every dataset, and add
+    their past publications and rollbacks to their activity streams. Those
+    of datasets published from now on are made when they are written."""
+    from ckanext.casa.logic import release_history
     from ckanext.casa.views.map_view import create_views
 
     context = _site_user_context()
     names = list(datasets) or tk.get_action("package_list")(dict(context), {})
-    total = 0
+    total = history = 0
     for name in names:
         try:
             package = tk.get_action("package_show")(dict(context), {"id": name})
@@ -116,4 +118,7 @@ def views(datasets: tuple[str, ...]) -> None:
         total += len(created)
         if created:
             click.echo(f"{name}: {', '.join(v['view_type'] for v in created)}")
+        history += release_history.record(package["id"])
+    model.Session.commit()
     click.echo(f"{total} view(s) created on {len(names)} dataset(s).")
+    click.echo(f"{history} publication(s) added to activity streams.")

@@ -16,6 +16,7 @@ from ckanext.casa.logic import (
     localized_groups,
     referential_catalog,
     referential_views,
+    release_history,
 )
 from ckanext.casa.views import downloads, reports
 from ckanext.casa.views.map_view import MapView, create_views_after_write
@@ -67,12 +68,15 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
         return pkg_dict
 
     # IPackageController: table and map previews of a dataset's resources
-    # as soon as it is written (views/map_view.py).
+    # (views/map_view.py) and its publications in its activity stream
+    # (logic/release_history.py), as soon as it is written.
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         create_views_after_write(pkg_dict, created=True)
+        release_history.record(pkg_dict["id"])
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         create_views_after_write(pkg_dict, created=False)
+        release_history.record(pkg_dict["id"])
 
     # IDatastore: folded text search in the pipelines' published tables.
     def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],

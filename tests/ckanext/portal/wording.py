@@ -44,10 +44,12 @@ ALLOWED = {
     "Total", "Code", "Population", "Date", "Commune", "Arrondissement", "Province", "Cercle", "Région", "Actions",
     "Information", "Organisation", "Organisations", "Contact", "URL", "Tags", "Tag", "Message", "Note", "TSV",
     "XML", "Facebook",
+    # Languages by their own names (the language selector).
+    "français", "العربية", "English",
     # Written as is in CKAN's templates, outside gettext: no catalogue can translate them.
     "[Open Data]", "Data viewer", "list of downloadable formats",
 }
-SKIPPED_TAGS = {"script", "style", "code", "pre", "option", "svg", "noscript", "template"}
+SKIPPED_TAGS = {"script", "style", "code", "pre", "svg", "noscript", "template"}
 ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
