@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from casa_pipelines.cli import ingest, publish, referentials, releases, source
+from casa_pipelines.cli import ingest, publish, recode, referentials, releases, source
 from casa_pipelines.errors import EXIT_CODES
 
 EPILOG = "Exit codes: " + "; ".join(f"{code} {en}" for code, (_fr, en) in EXIT_CODES.items()) + "."
@@ -27,7 +27,8 @@ def _register() -> None:
     with its error instead of leaving a command out."""
     for command in (ingest.validate_command, ingest.ingest_command, publish.publish_command,
                     publish.rollback_command, releases.releases_command, releases.diff_command,
-                    releases.status_command, source.source, referentials.referentials):
+                    releases.status_command, source.source, referentials.referentials,
+                    recode.recode_command):
         main.add_command(command)
 
 
