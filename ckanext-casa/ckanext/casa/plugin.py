@@ -9,9 +9,13 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.casa import cli
 from ckanext.casa.logic import (
+    activity_privacy,
     auth,
+    datastore_errors,
     datastore_text,
     localized_groups,
+    privacy,
+    privacy_auth,
     referential_catalog,
     referential_views,
 )
@@ -20,7 +24,15 @@ from ckanext.datastore.interfaces import IDatastore
 
 
 def _actions() -> dict:
-    return {**referential_catalog.get_actions(), **localized_groups.get_actions()}
+    actions = {**referential_catalog.get_actions(), **localized_groups.get_actions(),
+               **privacy.get_actions(), **datastore_errors.get_actions()}
+    if p.plugin_loaded("activity"):
+        actions.update(activity_privacy.get_actions())
+    return actions
+
+
+def _auth_functions() -> dict:
+    return {**auth.get_auth_functions(), **privacy_auth.get_auth_functions()}
 
 
 def _blueprints() -> list:
@@ -30,7 +42,7 @@ def _blueprints() -> list:
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.actions(_actions)
-@tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.blueprints(_blueprints)
 class CasaPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
