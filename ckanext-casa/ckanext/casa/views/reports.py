@@ -20,39 +20,30 @@ from ckanext.casa.views.downloads import NOT_FOUND, SERVABLE, SLUG, staging_engi
 casa_reports = Blueprint("casa_reports", __name__)
 LIMIT = 500  # issues shown on the page; the JSON has them all
 
-LABELS: dict[str, dict[str, str]] = {
-    "title": {"fr": "Rapport de validation", "ar": "تقرير التحقق", "en": "Validation report"},
-    "release": {"fr": "Version", "ar": "الإصدار", "en": "Release"},
-    "valid": {"fr": "Toutes les vérifications sont passées.", "ar": "نجحت جميع عمليات التحقق.",
-              "en": "Every check passed."},
-    "invalid": {"fr": "Des vérifications ont échoué ; la publication a été autorisée par dérogation.",
-                "ar": "فشلت بعض عمليات التحقق؛ تم الإذن بالنشر باستثناء.",
-                "en": "Some checks failed; publication was allowed by a waiver."},
-    "rows": {"fr": "Lignes vérifiées", "ar": "الأسطر المفحوصة", "en": "Rows checked"},
-    "checks": {"fr": "Vérifications", "ar": "عمليات التحقق", "en": "Checks"},
-    "sha": {"fr": "Empreinte sha256 du contenu", "ar": "بصمة sha256 للمحتوى", "en": "Content sha256"},
-    "waivers": {"fr": "Dérogations", "ar": "الاستثناءات", "en": "Waivers"},
-    "issues": {"fr": "Problèmes", "ar": "المشاكل", "en": "Issues"},
-    "row": {"fr": "Ligne", "ar": "السطر", "en": "Row"},
-    "column": {"fr": "Colonne", "ar": "العمود", "en": "Column"},
-    "type": {"fr": "Erreur", "ar": "الخطأ", "en": "Error"},
-    "value": {"fr": "Valeur", "ar": "القيمة", "en": "Value"},
-    "detail": {"fr": "Détail", "ar": "التفاصيل", "en": "Detail"},
-    "more": {"fr": "Liste complète dans le rapport JSON.", "ar": "القائمة الكاملة في تقرير JSON.",
-             "en": "Full list in the JSON report."},
-    "status_published": {"fr": "version courante", "ar": "الإصدار الحالي", "en": "current release"},
-    "status_withdrawn": {"fr": "version remplacée", "ar": "إصدار مستبدل", "en": "replaced release"},
-}
-CHECKS = {
-    "table-schema": {"fr": "structure et types (Table Schema)", "ar": "البنية والأنواع", "en": "structure and types"},
-    "rows": {"fr": "présence de lignes", "ar": "وجود أسطر", "en": "rows present"},
-    "geometry": {"fr": "géométries", "ar": "الأشكال الهندسية", "en": "geometries"},
-    "referential": {"fr": "codes du référentiel territorial", "ar": "رموز المرجع الترابي",
-                    "en": "territorial référentiel codes"},
-    "referential:skipped": {"fr": "référentiel non vérifié", "ar": "لم يتم التحقق من المرجع",
-                            "en": "référentiel not checked"},
-    "suite": {"fr": "règles métier (Great Expectations)", "ar": "قواعد العمل", "en": "business rules"},
-}
+def labels() -> dict[str, str]:
+    """The page's words, in the request's language (ckanext-casa.po)."""
+    _ = tk._
+    return {
+        "title": _("Validation report"), "release": _("Release"),
+        "valid": _("Every check passed."),
+        "invalid": _("Some checks failed; publication was allowed by a waiver."),
+        "rows": _("Rows checked"), "checks": _("Checks"), "sha": _("Content sha256"),
+        "waivers": _("Waivers"), "issues": _("Issues"), "row": _("Row"), "column": _("Column"),
+        "type": _("Error"), "value": _("Value"), "detail": _("Detail"),
+        "more": _("Full list in the JSON report."),
+        "status_published": _("current release"), "status_withdrawn": _("replaced release"),
+    }
+
+
+def check_name(check: str) -> str:
+    """A check of the report (its identifier in the pipelines), in words."""
+    _ = tk._
+    names = {
+        "table-schema": _("structure and types"), "rows": _("rows present"), "geometry": _("geometries"),
+        "referential": _("territorial référentiel codes"), "referential:skipped": _("référentiel not checked"),
+        "suite": _("business rules"),
+    }
+    return names.get(check, check)
 
 
 def _release(slug: str, number: int) -> dict[str, Any] | None:
@@ -84,11 +75,10 @@ def report(slug: str, number: int, fmt: str) -> Any:
                 "waivers": [{"rule": w["rule"], "reason": w["reason"]} for w in release["waivers"]],
                 "report": body}
     lang = tk.h.lang() or "fr"
-    lang = lang if lang in ("fr", "ar", "en") else "fr"
     issues = body.get("issues") or []
     return tk.render("casa/donnees/rapport.html", {
-        "t": {k: v[lang] for k, v in LABELS.items()}, "lang": lang, "slug": slug, "release": release,
-        "checks": [CHECKS.get(c, {}).get(lang, c) for c in body.get("checks", [])],
+        "t": labels(), "lang": lang, "slug": slug, "release": release,
+        "checks": [check_name(c) for c in body.get("checks", [])],
         "issues": issues[:LIMIT], "more": len(issues) > LIMIT, "valid": not issues,
         "json_url": tk.h.url_for("casa_reports.report", slug=slug, number=number, fmt="json"),
     })
