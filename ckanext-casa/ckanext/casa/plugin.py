@@ -8,11 +8,12 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.casa import cli
+from ckanext.casa import cli, security
 from ckanext.casa.logic import (
     activity_privacy,
     auth,
     datastore_errors,
+    datastore_formulas,
     datastore_text,
     localized_groups,
     privacy,
@@ -53,11 +54,16 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
     p.implements(IDatastore, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+
+    # IMiddleware: our guards around CKAN's own views (security.py).
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return security.install(app, config)
 
     def get_commands(self) -> list:
         return [cli.casa]
@@ -76,4 +82,5 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
     # IDatastore: folded text search in the pipelines' published tables.
     def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],
                          query_dict: dict[str, Any]) -> dict[str, Any]:
-        return datastore_text.fold_text_query(context, data_dict, query_dict)
+        query_dict = datastore_text.fold_text_query(context, data_dict, query_dict)
+        return datastore_formulas.neutralise_formulas(data_dict, fields_types, query_dict)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", "datastore casa casa_search"),
@@ -15,19 +15,6 @@ pytestmark = [
 ]
 
 SQL_MARKERS = ("SELECT", "statement", "orig", "psycopg", "[SQL", "LINE 1")
-
-
-@pytest.fixture
-def table() -> dict[str, Any]:
-    admin = factories.Sysadmin()
-    org = factories.Organization()
-    ds = factories.Dataset(owner_org=org["id"])
-    created = helpers.call_action(
-        "datastore_create", {"user": admin["name"]},
-        resource={"package_id": ds["id"], "name": "t"},
-        fields=[{"id": "n", "type": "int"}, {"id": "nom", "type": "text"}],
-        records=[{"n": 1, "nom": "Anfa"}, {"n": 2, "nom": "Maarif"}], force=True)
-    return {"resource_id": created["resource_id"], "admin": admin}
 
 
 BAD = [

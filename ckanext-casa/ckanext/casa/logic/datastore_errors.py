@@ -51,7 +51,33 @@ def without_sql(error_dict: dict[str, Any]) -> dict[str, Any]:
     return quiet
 
 
+def _nul_errors(value: Any, path: str, errors: dict[str, list[str]]) -> None:
+    # PostgreSQL text cannot hold NUL; the driver refuses it with a plain
+    # ValueError, which became a server error.
+    if isinstance(value, str):
+        if "\x00" in value:
+            errors[path] = [tk._("Contains a NUL character, which no value may hold.")]
+        elif value[:1] in ("{", "[") and "\\u0000" in value:
+            # ``filters`` and ``q`` may come as JSON text, decoded later.
+            try:
+                _nul_errors(json.loads(value), path, errors)
+            except ValueError:
+                pass
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _nul_errors(key, path, errors)
+            _nul_errors(item, f"{path}.{key}".replace("\x00", "\\0"), errors)
+    elif isinstance(value, list):
+        for item in value:
+            _nul_errors(item, path, errors)
+
+
 def _guarded(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    errors: dict[str, list[str]] = {}
+    for key, value in (data_dict or {}).items():
+        _nul_errors(value, str(key), errors)
+    if errors:
+        raise tk.ValidationError(errors)
     try:
         return original_action(context, data_dict)
     except tk.ValidationError as error:
