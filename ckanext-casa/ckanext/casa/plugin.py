@@ -20,6 +20,7 @@ from ckanext.casa.logic import (
     privacy_auth,
     referential_catalog,
     referential_views,
+    url_safety,
 )
 from ckanext.casa.views import downloads, reports
 from ckanext.datastore.interfaces import IDatastore
@@ -46,6 +47,7 @@ def _blueprints() -> list:
 @tk.blanket.actions(_actions)
 @tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.blueprints(_blueprints)
+@tk.blanket.validators(url_safety.get_validators)
 class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
     # ITranslation: our catalogues, i18n/<fr|ar|en>/LC_MESSAGES/ckanext-casa.mo,
     # merged over CKAN's own (ours win, so they also supply CKAN strings that

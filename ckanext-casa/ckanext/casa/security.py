@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ckanext.casa import api_tokens
 from ckanext.casa.views import datastore_dump
 
 
@@ -11,4 +12,5 @@ def install(app: Any, config: Any) -> Any:
     """Called by ``IMiddleware.make_middleware`` with CKAN's Flask app."""
     if hasattr(app, "view_functions"):
         datastore_dump.guard(app)
+        app.before_request(api_tokens.refuse_invalid_token)
     return app
