@@ -24,7 +24,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "pipelines"))
 
-from casa_pipelines.downloads import build_downloads
+from casa_pipelines.downloads.build import build_downloads
 from casa_pipelines.spec import load_spec
 
 SCHEMA = "casa_bench"

@@ -46,7 +46,7 @@ def busy_cpu():
 schema_path = Path(sys.argv[4])
 out = {}
 if step in ("validate", "ingest"):
-    import casa_pipelines.extract, casa_pipelines.validate, casa_pipelines.ingest, frictionless  # noqa
+    import casa_pipelines.extract, casa_pipelines.validate, casa_pipelines.releases.ingest, frictionless  # noqa
 if step == "frictionless":
     import frictionless  # noqa
 t0 = time.perf_counter()
@@ -71,13 +71,15 @@ elif step == "validate":
     out["seconds"] = time.perf_counter() - t0
     out["triples"] = sorted([[i.row or 0, i.field_number or 0, i.type] for i in issues])
 elif step == "frictionless":
-    from casa_pipelines.validate.reference import frictionless_triples
+    # The reference run lives with the tests that compare against it.
+    sys.path.insert(0, str(Path(schema_path).resolve().parents[1] / "tests" / "pipelines"))
+    from frictionless_reference import frictionless_triples
     triples = frictionless_triples(path, yaml.safe_load(schema_path.read_text(encoding="utf-8")),
                                    encoding="utf-8", delimiter=",")
     out["seconds"] = time.perf_counter() - t0
     out["triples"] = sorted([[r or 0, f or 0, t] for r, f, t in triples])
 elif step == "ingest":
-    from casa_pipelines.ingest import ingest
+    from casa_pipelines.releases.ingest import ingest
     from casa_pipelines.spec import load_spec
     result = ingest(load_spec(Path(sys.argv[5]), root=Path(sys.argv[6])), path, url, archive_dir=Path(sys.argv[7]))
     out["seconds"] = time.perf_counter() - t0
@@ -86,8 +88,8 @@ elif step == "publish":
     # casa ingest + casa publish to a queryable public table (indexes, geometry, search column);
     # downloads are built afterwards, timed on their own, as a background job would.
     import psycopg
-    from casa_pipelines.ingest import ingest
-    from casa_pipelines.publish import PUBLIC, publish, release_downloads, table_resource_id
+    from casa_pipelines.releases.ingest import ingest
+    from casa_pipelines.publish.swap import PUBLIC, publish, release_downloads, table_resource_id
     from casa_pipelines.spec import load_spec
     spec = load_spec(Path(sys.argv[5]), root=Path(sys.argv[6]))
     marks = [("imports", time.perf_counter(), busy_cpu())]
@@ -146,8 +148,8 @@ ckan:
 def forget(url: str) -> None:
     """Leave no trace of the bench dataset: staged and public tables, releases and their bookkeeping."""
     import psycopg
-    from casa_pipelines.publish import table_resource_id
-    from casa_pipelines.stage import table_prefix
+    from casa_pipelines.publish.swap import table_resource_id
+    from casa_pipelines.releases.stage import table_prefix
 
     with psycopg.connect(url, autocommit=True) as conn:
         for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'casa_staging' "

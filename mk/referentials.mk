@@ -4,4 +4,4 @@ BENCHES += bench-referentials
 .PHONY: bench-referentials
 
 bench-referentials: setup-test
-	@source $(CASA_VAR)/test/env.sh && $(PY) -m casa_pipelines.referentials.bench
+	@source $(CASA_VAR)/test/env.sh && $(PY) bench/referentials_bench.py

@@ -32,8 +32,8 @@ def forget_dataset(url: str, slug: str) -> None:
     """Every trace of ``slug`` in the datastore: staged and public tables,
     releases, waivers, events, publication."""
     import psycopg
-    from casa_pipelines.publish import table_resource_id
-    from casa_pipelines.stage import table_prefix
+    from casa_pipelines.publish.swap import table_resource_id
+    from casa_pipelines.releases.stage import table_prefix
 
     with psycopg.connect(url, autocommit=True) as conn:
         for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'casa_staging' "

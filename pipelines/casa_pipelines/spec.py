@@ -17,6 +17,7 @@ import yaml
 
 from casa_pipelines.errors import SpecError
 from casa_pipelines.sources.package_spec import PackageSource, read_package
+from casa_pipelines.spec_reader import Reader
 
 FORMATS = ("csv", "xlsx", "geojson", "zip")
 THEMES = (
@@ -91,50 +92,6 @@ class DatasetSpec:
     ckan: CkanSpec
 
 
-class _Reader:
-    """Walks the YAML mapping and reports the first problem with its key path."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, key: str, fr: str, en: str) -> SpecError:
-        return SpecError(f"{self.path} : `{key}` {fr}", f"{self.path}: `{key}` {en}")
-
-    def mapping(self, data: Any, key: str, *, required: bool = True) -> dict[str, Any]:
-        if data is None and not required:
-            return {}
-        if not isinstance(data, dict):
-            raise self.fail(key, "doit être un dictionnaire", "must be a mapping")
-        return data
-
-    def get(self, data: dict[str, Any], key: str, prefix: str, kind: type, *, required: bool = True) -> Any:
-        full = f"{prefix}.{key}" if prefix else key
-        if key not in data or data[key] is None:
-            if required:
-                raise self.fail(full, "manquant", "is missing")
-            return None
-        value = data[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(full, f"doit être de type {kind.__name__}", f"must be a {kind.__name__}")
-        if kind is str and not value.strip():
-            raise self.fail(full, "est vide", "is empty")
-        return value
-
-    def unknown(self, data: dict[str, Any], allowed: set[str], prefix: str) -> None:
-        extra = sorted(set(data) - allowed)
-        if extra:
-            key = f"{prefix}.{extra[0]}" if prefix else extra[0]
-            raise self.fail(key, f"clé inconnue (attendu : {', '.join(sorted(allowed))})",
-                            f"unknown key (expected: {', '.join(sorted(allowed))})")
-
-    def bilingual(self, data: dict[str, Any], key: str, prefix: str) -> dict[str, str]:
-        value = self.mapping(data.get(key), f"{prefix}.{key}")
-        self.unknown(value, {"fr", "ar"}, f"{prefix}.{key}")
-        return {lang: self.get(value, lang, f"{prefix}.{key}", str) for lang in ("fr", "ar")}
-
-
 def load_spec(path: Path, root: Path | None = None) -> DatasetSpec:
     """Read and check one dataset definition; paths resolve against ``root``
     (the repository, by default the parent of ``datasets/``)."""
@@ -146,7 +103,7 @@ def load_spec(path: Path, root: Path | None = None) -> DatasetSpec:
         raise SpecError(f"Jeu de données inconnu : {path} n'existe pas.", f"Unknown dataset: {path} does not exist.")
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path} : YAML illisible ({exc}).", f"{path}: unreadable YAML ({exc}).")
-    r = _Reader(path)
+    r = Reader(path)
     data = r.mapping(raw, "(racine)")
     r.unknown(data, {"slug", "source", "schema", "suite", "referentials", "public", "ckan"}, "")
     slug = r.get(data, "slug", "", str)
@@ -197,14 +154,14 @@ def find_spec(slug: str, datasets_dir: Path) -> DatasetSpec:
     return load_spec(datasets_dir / f"{slug}.yaml", root=datasets_dir.resolve().parent)
 
 
-def _existing(r: _Reader, root: Path, rel: str, key: str) -> Path:
+def _existing(r: Reader, root: Path, rel: str, key: str) -> Path:
     target = (root / rel).resolve()
     if not target.is_file():
         raise r.fail(key, f"fichier introuvable : {rel}", f"file not found: {rel}")
     return target
 
 
-def _referentials(r: _Reader, raw: Any) -> ReferentialSpec | None:
+def _referentials(r: Reader, raw: Any) -> ReferentialSpec | None:
     if raw is None:
         return None
     data = r.mapping(raw, "referentials")
@@ -223,7 +180,7 @@ def _referentials(r: _Reader, raw: Any) -> ReferentialSpec | None:
     return ReferentialSpec(dict(columns), date_column, date)
 
 
-def _public(r: _Reader, raw: Any) -> PublicSpec:
+def _public(r: Reader, raw: Any) -> PublicSpec:
     data = r.mapping(raw, "public")
     r.unknown(data, {"columns", "filter", "redactions", "search"}, "public")
     columns = r.get(data, "columns", "public", list)
@@ -246,7 +203,7 @@ def _public(r: _Reader, raw: Any) -> PublicSpec:
     return PublicSpec(columns, {k: [str(v) for v in vs] for k, vs in flt.items()}, redactions, search)
 
 
-def _ckan(r: _Reader, raw: Any) -> CkanSpec:
+def _ckan(r: Reader, raw: Any) -> CkanSpec:
     data = r.mapping(raw, "ckan")
     allowed = {"title", "description", "organization", "theme", "license", "frequency", "tags", "attribution",
                "coverage"}
@@ -279,7 +236,7 @@ def _ckan(r: _Reader, raw: Any) -> CkanSpec:
     )
 
 
-def _localized(r: _Reader, data: dict[str, Any], key: str, prefix: str) -> tuple[str | None, str | None]:
+def _localized(r: Reader, data: dict[str, Any], key: str, prefix: str) -> tuple[str | None, str | None]:
     """An optional text shown on the portal (``ckan.attribution``,
     ``source.origin``): French alone, or ``{fr, ar}`` so that Arabic pages
     show it in Arabic. Returns (French, Arabic or None)."""

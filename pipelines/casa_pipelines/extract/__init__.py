@@ -11,7 +11,7 @@ from pathlib import Path
 from casa_pipelines.errors import SourceError
 from casa_pipelines.extract import csv_file
 from casa_pipelines.extract.archive import ArchiveLimits, read_member
-from casa_pipelines.extract.csv_reader import read_csv
+from casa_pipelines.extract.csv_reader import read_csv, read_in_memory
 from casa_pipelines.extract.encoding import check_binary, decode
 from casa_pipelines.extract.geojson_reader import read_geojson
 from casa_pipelines.extract.table import Table
@@ -54,7 +54,7 @@ def extract(path: Path, source: SourceSpec | None = None, *, encoding: str | Non
             if plan is not None:
                 # Read in place by the engine: the file is never held in memory.
                 return Table(name=path.name, header=plan.header, format="csv", encoding="utf-8",
-                             delimiter=plan.delimiter, file=plan)
+                             delimiter=plan.delimiter, file=plan, reader=read_in_memory)
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(f"Fichier introuvable : {path}", f"File not found: {path}") from None

@@ -22,7 +22,6 @@ import csv
 import re
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -32,7 +31,8 @@ from casa_pipelines.extract.csv_reader import (
     MAX_LINE_CHARS,
     sniff_delimiter,
 )
-from casa_pipelines.extract.encoding import _BINARY_MAGIC
+from casa_pipelines.extract.encoding import BINARY_MAGIC
+from casa_pipelines.extract.table import CsvFile
 
 BLOCK = 8 << 20
 # A line of MAX_LINE_CHARS characters has at least that many bytes, so it
@@ -45,17 +45,6 @@ _STRAY_QUOTE = {d: re.compile(rb'[^%s\n\r"]"[^%s\n\r"]' % (re.escape(d.encode())
 # Two quotes opening a cell then more text (`,""a`): an empty quoted cell followed by junk.
 _CELL_START_QUOTES = {d: re.compile(rb'(?:^|[%s])""[^%s\n\r"]' % (re.escape(d.encode()), re.escape(d.encode())), re.MULTILINE)
                       for d in DELIMITERS}
-
-
-@dataclass(frozen=True)
-class CsvFile:
-    """A CSV file that DuckDB reads in place: every line is one record."""
-
-    path: Path
-    delimiter: str
-    newline: str  # "\n" or "\r\n"
-    header: list[str]
-    rows: int  # data rows (lines after the header)
 
 
 def _utf8_declared(declared: str | None) -> bool:
@@ -108,14 +97,14 @@ def scan(path: Path, declared_encoding: str | None, declared_delimiter: str | No
             return None
         if header is None:
             if chunk.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or any(
-                    chunk.startswith(m) for m in _BINARY_MAGIC):
+                    chunk.startswith(m) for m in BINARY_MAGIC):
                 return None
             first = chunk.split(b"\n", 1)[0]
             if not first.strip():
                 return None
             crlf = first.endswith(b"\r")
             sample = chunk[: 4 * SAMPLE_CHARS].decode("utf-8", errors="ignore")[:SAMPLE_CHARS]
-            delimiter = declared_delimiter or sniff_delimiter(sample, path.name)
+            delimiter = declared_delimiter or sniff_delimiter(sample)
             header = next(csv.reader([first.decode("utf-8").removesuffix("\r")], delimiter=delimiter), [])
             if len(header) < 2:
                 return None  # one-column files and unknown delimiters: the in-memory path explains

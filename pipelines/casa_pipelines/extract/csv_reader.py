@@ -15,7 +15,7 @@ MAX_LINE_CHARS = 1 << 20  # longer lines are a missing newline or a corrupt expo
 _NAMES = {",": "virgule", ";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
 
 
-def sniff_delimiter(text: str, name: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """Pick the delimiter that splits the first lines into the same number of
     cells (> 1); refuse when no candidate does, rather than guess."""
     lines = [line for line in text[: 1 << 16].splitlines()[:50] if line.strip()]
@@ -50,7 +50,7 @@ def read_csv(text: str, name: str, *, encoding: str, delimiter: str | None, raw:
             f"{name}: line {line} is longer than {MAX_LINE_CHARS:,} characters; a missing line break "
             "or a corrupt export.",
         )
-    delim = delimiter or sniff_delimiter(text, name)
+    delim = delimiter or sniff_delimiter(text)
     fast = read_regular(text.encode("utf-8") if raw is None else raw, delim)
     if fast is not None:
         header, columns = fast
@@ -87,3 +87,12 @@ def _check_delimiter(header: list[str], delim: str, name: str, *, declared: bool
                 f"delimiter '{delim}' but contains '{other}': declare source.delimiter: \"{other}\" "
                 "or export the file again.",
             )
+
+
+def read_in_memory(table: Table) -> Table:
+    """The cells of a table that was to be read in place (``table.file``),
+    read into memory by the reader above."""
+    assert table.file is not None
+    data = table.file.path.read_bytes()
+    return read_csv(data.decode("utf-8"), table.name, encoding=table.encoding or "utf-8",
+                    delimiter=table.file.delimiter, raw=data)

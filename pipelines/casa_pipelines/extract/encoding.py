@@ -14,7 +14,7 @@ import unicodedata
 
 from casa_pipelines.errors import SourceError
 
-_BINARY_MAGIC = {
+BINARY_MAGIC = {
     b"PK\x03\x04": ("une archive zip (ou un classeur XLSX) renommée", "a renamed zip archive (or XLSX workbook)"),
     b"%PDF": ("un document PDF", "a PDF document"),
     b"\x89PNG": ("une image PNG", "a PNG image"),
@@ -34,7 +34,7 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def check_binary(data: bytes, name: str) -> None:
     """Refuse files that are not text at all, naming what they look like."""
-    for magic, (fr, en) in _BINARY_MAGIC.items():
+    for magic, (fr, en) in BINARY_MAGIC.items():
         if data.startswith(magic):
             raise SourceError(f"{name} n'est pas un fichier texte : c'est {fr}.", f"{name} is not a text file: it is {en}.")
     nul = data.find(b"\x00")

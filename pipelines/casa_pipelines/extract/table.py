@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pyarrow as pa
 
-if TYPE_CHECKING:
-    from casa_pipelines.extract.csv_file import CsvFile
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV file that DuckDB reads in place: every line is one record."""
+
+    path: Path
+    delimiter: str
+    newline: str  # "\n" or "\r\n"
+    header: list[str]
+    rows: int  # data rows (lines after the header)
 
 
 @dataclass
@@ -40,17 +49,17 @@ class Table:
     arrow_: pa.Table | None = None
     notes: list[str] = field(default_factory=list)
     file: CsvFile | None = None
+    # How the cells of a ``file`` table are read into memory when a check
+    # asks for them (``csv_reader.read_in_memory``, given by ``extract``).
+    reader: Callable[[Table], Table] | None = None
 
     def load(self) -> None:
         """Read the cells of a ``file`` table into memory (the in-memory
         reader decides, and raises ``SourceError`` for a malformed file)."""
         if self.file is None:
             return
-        from casa_pipelines.extract.csv_reader import read_csv
-
-        data = self.file.path.read_bytes()
-        loaded = read_csv(data.decode("utf-8"), self.name, encoding=self.encoding or "utf-8",
-                          delimiter=self.file.delimiter, raw=data)
+        assert self.reader is not None, "a table read in place carries its in-memory reader"
+        loaded = self.reader(self)
         self.header, self.rows_, self.row_numbers_, self.arrow_ = (loaded.header, loaded.rows_, loaded.row_numbers_,
                                                                    loaded.arrow_)
         self.file = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from casa_pipelines.referentials.validate import Report
+    from casa_pipelines.referentials.report import Report
 
 
 class ReferentialError(Exception):

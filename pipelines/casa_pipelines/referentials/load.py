@@ -13,8 +13,9 @@ from casa_pipelines.referentials import diff as diffing
 from casa_pipelines.referentials import store
 from casa_pipelines.referentials.errors import PublishError, ValidationFailed
 from casa_pipelines.referentials.extract import Extract
+from casa_pipelines.referentials.report import Report
 from casa_pipelines.referentials.spec import ReferentialSpec
-from casa_pipelines.referentials.validate import Report, validate
+from casa_pipelines.referentials.validate import validate
 
 
 @dataclass

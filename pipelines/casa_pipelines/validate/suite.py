@@ -100,7 +100,7 @@ def run_suite_on_arrow(suite_file: SuiteFile, data: pa.Table) -> list[Issue]:
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
     with _quiet():
         result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
-    return _issues(result, suite_file)
+    return _issues(result)
 
 
 def run_suite_on_postgres(suite_file: SuiteFile, url: str, schema: str, table: str) -> list[Issue]:
@@ -116,7 +116,7 @@ def run_suite_on_postgres(suite_file: SuiteFile, url: str, schema: str, table: s
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
     with _quiet():
         result = definition.run(result_format="SUMMARY")
-    return _issues(result, suite_file)
+    return _issues(result)
 
 
 @contextlib.contextmanager
@@ -126,7 +126,7 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-def _issues(result: Any, suite_file: SuiteFile) -> list[Issue]:
+def _issues(result: Any) -> list[Issue]:
     out = []
     for r in result.results:
         if r.success:

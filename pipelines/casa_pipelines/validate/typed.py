@@ -16,9 +16,9 @@ from casa_pipelines.extract.table import Table
 from casa_pipelines.validate.engine import (
     EXTRA_CELLS,
     CompiledSchema,
-    _connect,
-    _file_source,
-    _memory_source,
+    connect_duckdb,
+    file_source,
+    memory_source,
 )
 from casa_pipelines.validate.fields import lit
 
@@ -46,9 +46,9 @@ def _typed_reader(con: duckdb.DuckDBPyConnection, table: Table, schema: Compiled
                   batch_rows: int) -> pa.RecordBatchReader:
     width = len(schema.fields[: len(table.header)])
     if table.file is not None:
-        query = _typed_select(table, schema, _file_source(table, max(width, len(table.header)) + EXTRA_CELLS), False)
+        query = _typed_select(table, schema, file_source(table, max(width, len(table.header)) + EXTRA_CELLS), False)
     else:
-        query = _typed_select(table, schema, _memory_source(con, table, max(table.width, width)), with_row)
+        query = _typed_select(table, schema, memory_source(con, table, max(table.width, width)), with_row)
     reader = con.sql(query).to_arrow_reader(batch_rows)
     if table.file is None or not with_row:
         return reader
@@ -72,7 +72,7 @@ def typed_reader(table: Table, schema: CompiledSchema, *, with_row: bool = False
     validated tables (validation reads a file in memory when reading it in
     place fails); should the in-place reading give other rows than the
     file's lines, the stream ends with an error instead of staging them."""
-    con = _connect()
+    con = connect_duckdb()
     reader = _typed_reader(con, table, schema, with_row, batch_rows)
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -94,7 +94,7 @@ def typed_arrow(table: Table, schema: CompiledSchema) -> pa.Table:
     """The table with each schema field cast to its type (NULL where blank or
     invalid), named by field: what expectation suites and staging consume."""
     if table.file is not None:
-        con = _connect()
+        con = connect_duckdb()
         try:
             out = _typed_reader(con, table, schema, True, TYPED_BATCH_ROWS).read_all()
             if out.num_rows == table.file.rows:
@@ -104,7 +104,7 @@ def typed_arrow(table: Table, schema: CompiledSchema) -> pa.Table:
         finally:
             con.close()
         table.load()
-    con = _connect()
+    con = connect_duckdb()
     try:
         return _typed_reader(con, table, schema, True, TYPED_BATCH_ROWS).read_all()
     finally:

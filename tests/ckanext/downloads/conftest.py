@@ -12,8 +12,8 @@ from typing import Any
 
 import psycopg
 import pytest
-from casa_pipelines import release as releases
-from casa_pipelines.downloads import build_downloads
+from casa_pipelines.downloads.build import build_downloads
+from casa_pipelines.releases import record as releases
 from casa_pipelines.spec import load_spec
 from psycopg import sql
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from casa_pipelines.gate import failed_rules
-from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import publish
+from casa_pipelines.publish.gate import failed_rules
+from casa_pipelines.publish.swap import publish
+from casa_pipelines.releases.ingest import ingest
 from casa_pipelines.spec import load_spec
 
 REPO = Path(__file__).resolve().parents[3]
@@ -73,8 +73,8 @@ def test_the_published_dataset_credits_its_source_in_the_page_language(
     """`casa publish` fills the schema's Arabic origin and credit from the
     dataset definition (population-2024's); each page shows them in its own
     language."""
-    from casa_pipelines import catalogue
-    from casa_pipelines.publish import table_resource_id
+    from casa_pipelines.catalogue import sync as catalogue
+    from casa_pipelines.publish.swap import table_resource_id
 
     from ckan.tests import factories
 
@@ -105,8 +105,8 @@ def test_a_changed_definition_reaches_the_catalogue_without_a_new_release(
     follows an edited `ckan` section (a corrected title); run again, it
     writes nothing."""
     import yaml
-    from casa_pipelines import catalogue
-    from casa_pipelines.publish import table_resource_id
+    from casa_pipelines.catalogue import sync as catalogue
+    from casa_pipelines.publish.swap import table_resource_id
 
     from ckan.tests import factories
 

@@ -100,7 +100,7 @@ def test_unit_show_bad_input(data, field) -> None:
 def test_unknown_level_and_code() -> None:
     with pytest.raises(tk.ValidationError) as err:
         call("casa_unit_search", q="anfa", level="quartier")
-    assert "Niveau inconnu" in err.value.error_dict["level"][0]
+    assert "quartier" in err.value.error_dict["level"][0]
     with pytest.raises(tk.ObjectNotFound, match="Code inconnu"):
         call("casa_unit_show", code="99.999.99.99")
     with pytest.raises(tk.ObjectNotFound, match="n'existait pas"):

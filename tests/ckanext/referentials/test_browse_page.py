@@ -85,8 +85,9 @@ def test_old_code_points_to_its_successor(app) -> None:
 def test_unknown_and_malformed_codes(app) -> None:
     unknown = app.get(f"{PAGE}/06.999", status=404).body
     assert "introuvable" in unknown and "06.999" in unknown
-    app.get(f"{PAGE}/not-a-code", status=400)
-    app.get(f"{PAGE}/06.141?as_of=yesterday", status=400)
+    # A malformed code or date names no page: 404, saying what is wrong.
+    assert "Code mal formé" in app.get(f"{PAGE}/not-a-code", status=404).body
+    assert "Date illisible" in app.get(f"{PAGE}/06.141?as_of=yesterday", status=404).body
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -105,3 +106,17 @@ def test_a_dataset_s_coverage_names_its_unit_and_links_to_its_page(app) -> None:
     assert re.search(rf"<a href=\"/ar{PAGE}/06\">الدار البيضاء-سطات</a> \(06\)", arabic)
     unknown = app.get("/dataset/couverture-inconnue", status=200).body
     assert "99.999" in unknown and f"{PAGE}/99.999" not in unknown
+
+
+@pytest.mark.parametrize(
+    "prefix, title, browse",
+    [("", "Découpage territorial du Maroc (HCP)", "Parcourir"),
+     ("/ar", "التقسيم الترابي للمغرب (المندوبية السامية للتخطيط)", "تصفح"),
+     ("/en", "Territorial units of Morocco (HCP)", "Browse")],
+)
+def test_home_lists_each_referential_and_its_versions(app, prefix, title, browse) -> None:
+    body = app.get(f"{prefix}/referentiels/", status=200).body
+    assert title in body and browse in body
+    for link in ("territorial_units/2014.csv", "territorial_units/2024.geojson", "themes/2018.json"):
+        assert f'href="/referentiels/{link}"' in body
+    assert f'href="{prefix}/referentiels/territoire"' in body

@@ -21,12 +21,8 @@ import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from casa_pipelines.downloads import (
-    DATAPACKAGE,
-    XLSX_MAX_ROWS,
-    build_downloads,
-    read_manifest,
-)
+from casa_pipelines.downloads.build import XLSX_MAX_ROWS, build_downloads
+from casa_pipelines.downloads.manifest import DATAPACKAGE, read_manifest
 from frictionless import Checklist, Package
 from psycopg import sql
 
@@ -252,7 +248,7 @@ def test_an_internal_geometry_column_is_called_geometry_in_the_files(url, spec, 
 CRASH_SCRIPT = """
 import sys
 from pathlib import Path
-from casa_pipelines.downloads import build_downloads
+from casa_pipelines.downloads.build import build_downloads
 from casa_pipelines.spec import load_spec
 url, schema, table, spec_path, root, out = sys.argv[1:]
 spec = load_spec(Path(spec_path), root=Path(root))
@@ -352,7 +348,8 @@ def test_a_failed_tabular_file_stops_the_json_rendering_and_says_why(url, spec, 
     """The tabular files and the JSON ones are written at the same time: when
     the first fail, the second stop at their next range of ids, and the
     error raised is the first one, not the rendering's."""
-    from casa_pipelines import downloads, downloads_json
+    from casa_pipelines.downloads import build as downloads
+    from casa_pipelines.downloads import json_files as downloads_json
 
     started = []
 

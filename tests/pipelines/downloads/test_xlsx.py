@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pyarrow as pa
-from casa_pipelines.downloads_xlsx import MAX_CELL, SheetWriter, column_letter
+from casa_pipelines.downloads.xlsx import MAX_CELL, SheetWriter, column_letter
 from lxml import etree
 
 

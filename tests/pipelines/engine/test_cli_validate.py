@@ -70,14 +70,14 @@ def test_ctrl_c_is_one_message_and_exit_130(monkeypatch) -> None:
     """Ctrl-C in the middle of a load: the documented code and a message
     in the steward's language, not click's "Aborted!" with exit 1 (the code
     of a file that is not valid)."""
-    import casa_pipelines.ingest
+    import casa_pipelines.releases.ingest
     from casa_pipelines.cli import main
     from click.testing import CliRunner
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(casa_pipelines.ingest, "ingest", interrupted)
+    monkeypatch.setattr(casa_pipelines.releases.ingest, "ingest", interrupted)
     monkeypatch.setenv("CASA_DATASETS_DIR", str(REPO / "datasets"))
     for lang, words in (("fr", "Interrompu : rien n'est resté à moitié fait"), ("en", "Interrupted: nothing")):
         done = CliRunner().invoke(main, ["ingest", "population-2024", str(REPO / "validation" / "population-2024"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from casa_pipelines.extract import extract
 from casa_pipelines.validate.engine import compile_schema, validate_table
-from casa_pipelines.validate.reference import frictionless_triples, sort_triples
+from frictionless_reference import frictionless_triples, sort_triples
 
 POOL = ["", " ", "0", "7", "-3", "+12", "007", " 42 ", "1_000", "1__0", "٣٤", "۵", "1.5", "-0.0", ".5", "5.",
         "1e3", "1E-2", "nan", "NaN", "inf", "-Infinity", "1,5", "1 000", "n/a", "NA", "-", "true", "True",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from casa_pipelines.extract import extract
 from casa_pipelines.validate.engine import compile_schema, validate_table
-from casa_pipelines.validate.reference import frictionless_triples, sort_triples
+from frictionless_reference import frictionless_triples, sort_triples
 
 COMPARE = Path(__file__).resolve().parents[1] / "fixtures" / "compare"
 CASES = sorted(p.name.removesuffix(".csv") for p in COMPARE.glob("*.csv"))

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 import yaml
 from casa_pipelines.errors import PublishError, ValidationFailed
-from casa_pipelines.ingest import ingest
+from casa_pipelines.releases.ingest import ingest
+from casa_pipelines.releases.stage import table_prefix
 from casa_pipelines.spec import DatasetSpec, load_spec
-from casa_pipelines.stage import table_prefix
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"

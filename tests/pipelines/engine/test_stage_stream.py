@@ -13,7 +13,7 @@ import psycopg
 import pyarrow as pa
 import pytest
 from casa_pipelines.errors import SourceError
-from casa_pipelines.stage import prefetched, stage, write_stream
+from casa_pipelines.releases.stage import prefetched, stage, write_stream
 from casa_pipelines.validate.engine import compile_schema
 
 SCHEMA = compile_schema({"fields": [

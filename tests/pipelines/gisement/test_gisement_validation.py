@@ -12,10 +12,10 @@ import psycopg
 import pytest
 import yaml
 from casa_pipelines.extract import extract
-from casa_pipelines.ingest import ingest
+from casa_pipelines.releases.ingest import ingest
+from casa_pipelines.releases.stage import table_prefix
 from casa_pipelines.sources.package import export, write
 from casa_pipelines.spec import find_spec, load_spec
-from casa_pipelines.stage import table_prefix
 from casa_pipelines.validate import validate
 from casa_pipelines.validate.referential_check import PostgresReferential
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from casa_pipelines.publish import release_downloads
+from casa_pipelines.publish.swap import release_downloads
 from casa_pipelines.spec import DatasetSpec, load_spec
 from publish_helpers import REPO
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from casa_pipelines.publish import table_resource_id
-from casa_pipelines.release import list_releases
+from casa_pipelines.publish.swap import table_resource_id
+from casa_pipelines.releases.record import list_releases
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"

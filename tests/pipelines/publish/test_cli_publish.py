@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from casa_pipelines.publish import table_resource_id
+from casa_pipelines.publish.swap import table_resource_id
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "validation" / "population-2024"

@@ -9,11 +9,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from casa_pipelines.errors import PublishError
-from casa_pipelines.ingest import ingest
-from casa_pipelines.publish import publish
-from casa_pipelines.release_diff import diff_releases
+from casa_pipelines.publish.swap import publish
+from casa_pipelines.releases.diff import diff_releases
+from casa_pipelines.releases.ingest import ingest
+from casa_pipelines.releases.status import collect
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.status import collect
 from publish_helpers import EXAMPLES, edited, public_rows, statuses
 
 

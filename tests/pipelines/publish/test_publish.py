@@ -12,20 +12,20 @@ from typing import Any
 
 import psycopg
 import pytest
-from casa_pipelines.downloads import downloads_dir_for, read_manifest
+from casa_pipelines.downloads.manifest import downloads_dir_for, read_manifest
 from casa_pipelines.errors import PublishError, SpecError
-from casa_pipelines.gate import GateClosed
-from casa_pipelines.ingest import ingest
-from casa_pipelines.public_table import build_prefix
-from casa_pipelines.publish import (
+from casa_pipelines.publish.gate import GateClosed
+from casa_pipelines.publish.public_table import build_prefix
+from casa_pipelines.publish.swap import (
     publish,
     publish_due,
     table_resource_id,
 )
-from casa_pipelines.release import waivers
-from casa_pipelines.release_diff import diff_releases
+from casa_pipelines.releases.diff import diff_releases
+from casa_pipelines.releases.ingest import ingest
+from casa_pipelines.releases.record import waivers
+from casa_pipelines.releases.stage import table_prefix
 from casa_pipelines.spec import DatasetSpec, load_spec
-from casa_pipelines.stage import table_prefix
 from publish_helpers import EXAMPLES, REPO, edited, public_rows, statuses
 
 from ckanext.casa.normalize import fold
@@ -173,7 +173,7 @@ def test_failed_release_needs_a_waiver_per_rule(spec: DatasetSpec, url: str) -> 
     with psycopg.connect(url) as conn:
         rules = conn.execute("SELECT report FROM casa_staging.release WHERE dataset = %s AND number = 2",
                              (spec.slug,)).fetchone()[0]
-    from casa_pipelines.gate import failed_rules
+    from casa_pipelines.publish.gate import failed_rules
 
     every = list(failed_rules(rules))
     result = publish(spec, url, waive=every, reason="Écart connu entre population légale et municipale.")

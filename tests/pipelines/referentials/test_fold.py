@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import psycopg
 import sqlalchemy as sa
-from casa_pipelines.release import ensure_tables
+from casa_pipelines.releases.record import ensure_tables
 
 from ckanext.casa.normalize import fold
 

@@ -20,6 +20,7 @@ from ckanext.casa.logic.referential_db import (
     jsonable,
     rows,
 )
+from ckanext.casa.logic.referential_messages import message
 from ckanext.casa.normalize import tokens
 
 UNIT_COLUMNS = "code, level, name_fr, name_ar, parent_code, population, attributes, valid_from, valid_to"
@@ -237,9 +238,7 @@ def casa_unit_search(context: Context, data_dict: DataDict) -> dict[str, Any]:
     else:
         words = tokens(q)
         if not words:
-            raise tk.ValidationError(
-                {"q": ["Recherche vide : donnez un nom ou le début d'un code."]}
-            )
+            raise tk.ValidationError({"q": [message("empty_query")]})
         where = [f"(' ' || name_folded || ' ') LIKE :w{i}" for i in range(len(words))]
         params.update({f"w{i}": f"%{w}%" for i, w in enumerate(words)})
         params["exact"] = " ".join(words)

@@ -9,6 +9,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Schema
 
+from ckanext.casa.logic.referential_messages import message
+
 CODE = re.compile(r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2}(\.[0-9]{1,2})?)?)?$")
 LEVELS = (
     "region",
@@ -21,15 +23,48 @@ LEVELS = (
 )
 # Before the first census coding and far in the future, a date is a typo.
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# Longest name search: the longest unit name is under 80 characters; a longer
+# query is a mistake (a pasted file), and trigram matching costs grow with it.
+MAX_QUERY = 200
+# Any other text parameter (codes, names, labels).
+MAX_TEXT = 100
+
+
+def _shown(value: str) -> str:
+    """A value quoted in a message, cut so that a huge input is not echoed."""
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def scalar_text(limit: int) -> Any:
+    """A validator: the value is one text (not a list or an object), without
+    NUL characters (PostgreSQL refuses them) and at most ``limit`` characters.
+    It stops the field's other validators on failure: navl would otherwise
+    run them on the bad value (``int()`` of a list is a 500)."""
+
+    def validator(key: Any, data: dict, errors: dict, context: Any) -> None:
+        value = data.get(key)
+        if value is tk.missing or value is None:
+            return
+        problem = None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            problem = message("not_text", kind=type(value).__name__)
+        elif "\x00" in str(value):
+            problem = message("nul")
+        elif len(str(value)) > limit:
+            problem = message("too_long", size=len(str(value)), limit=limit)
+        if problem:
+            errors[key].append(problem)
+            raise tk.StopOnError
+        data[key] = str(value)
+
+    return validator
 
 
 def unit_code(value: Any) -> str:
     value = str(value or "").strip()
-    if not CODE.match(value):
-        raise tk.Invalid(
-            f"Code mal formé : {value!r}. Attendu un code HCP RR, RR.PPP, RR.PPP.CC ou RR.PPP.CC.NN "
-            "(par exemple 06.141.01.0 pour Casablanca)."
-        )
+    # fullmatch: "$" alone lets a trailing newline through.
+    if not CODE.fullmatch(value):
+        raise tk.Invalid(message("bad_code", value=_shown(value)))
     return value
 
 
@@ -40,12 +75,10 @@ def iso_date(value: Any) -> str:
         try:
             parsed = dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise tk.Invalid(
-                f"Date illisible : {value!r}. Attendu AAAA-MM-JJ, par exemple 2020-01-01."
-            )
+            raise tk.Invalid(message("bad_date", value=_shown(str(value))))
     if not EARLIEST <= parsed <= LATEST:
         raise tk.Invalid(
-            f"Date hors limites : {parsed}. Attendu entre {EARLIEST} et {LATEST}."
+            message("date_range", value=parsed, low=EARLIEST, high=LATEST)
         )
     return parsed.isoformat()
 
@@ -53,7 +86,7 @@ def iso_date(value: Any) -> str:
 def unit_level(value: Any) -> str:
     if value not in LEVELS:
         raise tk.Invalid(
-            f"Niveau inconnu : {value!r}. Niveaux possibles : {', '.join(LEVELS)}."
+            message("bad_level", value=_shown(str(value)), levels=", ".join(LEVELS))
         )
     return value
 
@@ -65,35 +98,39 @@ def _base() -> tuple[Any, Any, Any, Any]:
 
 def referential_show() -> Schema:
     ignore_missing, not_empty, unicode_safe, _ = _base()
+    text = scalar_text(MAX_TEXT)
     return {
-        "name": [not_empty, unicode_safe],
-        "version": [ignore_missing, unicode_safe],
+        "name": [not_empty, text, unicode_safe],
+        "version": [ignore_missing, text, unicode_safe],
     }
 
 
 def unit_show() -> Schema:
     ignore_missing, not_empty, unicode_safe, _ = _base()
+    text = scalar_text(MAX_TEXT)
     return {
-        "code": [not_empty, unicode_safe, unit_code],
-        "as_of": [ignore_missing, iso_date],
+        "code": [not_empty, text, unicode_safe, unit_code],
+        "as_of": [ignore_missing, text, iso_date],
     }
 
 
 def unit_history() -> Schema:
     _, not_empty, unicode_safe, _ = _base()
-    return {"code": [not_empty, unicode_safe, unit_code]}
+    return {"code": [not_empty, scalar_text(MAX_TEXT), unicode_safe, unit_code]}
 
 
 def unit_search() -> Schema:
     ignore_missing, not_empty, unicode_safe, int_validator = _base()
     v = tk.get_validator
+    text = scalar_text(MAX_TEXT)
     return {
-        "q": [not_empty, unicode_safe],
-        "level": [ignore_missing, unicode_safe, unit_level],
-        "parent": [ignore_missing, unicode_safe, unit_code],
-        "as_of": [ignore_missing, iso_date],
+        "q": [not_empty, scalar_text(MAX_QUERY), unicode_safe],
+        "level": [ignore_missing, text, unicode_safe, unit_level],
+        "parent": [ignore_missing, text, unicode_safe, unit_code],
+        "as_of": [ignore_missing, text, iso_date],
         "limit": [
             ignore_missing,
+            text,
             int_validator,
             v("natural_number_validator"),
             v("limit_to_configured_maximum")("", 100),
@@ -103,8 +140,9 @@ def unit_search() -> Schema:
 
 def referential_diff() -> Schema:
     _, not_empty, unicode_safe, _ = _base()
+    text = scalar_text(MAX_TEXT)
     return {
-        "name": [not_empty, unicode_safe],
-        "from_version": [not_empty, unicode_safe],
-        "to_version": [not_empty, unicode_safe],
+        "name": [not_empty, text, unicode_safe],
+        "from_version": [not_empty, text, unicode_safe],
+        "to_version": [not_empty, text, unicode_safe],
     }

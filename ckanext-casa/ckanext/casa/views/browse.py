@@ -190,8 +190,10 @@ def unit(code: str) -> str:
     except tk.ObjectNotFound as err:
         return _not_found(lang, str(err.message or code))
     except tk.ValidationError as err:
+        # A malformed code or date in an address names no page: 404, with
+        # what is wrong.
         messages = [m for ms in err.error_dict.values() for m in ms]
-        return tk.abort(400, " ".join(str(m) for m in messages))
+        return _not_found(lang, " ".join(str(m) for m in messages))
     extra = {**_context(lang), "as_of": found["as_of"]}
     if found.get("resolved_from"):
         return tk.render(

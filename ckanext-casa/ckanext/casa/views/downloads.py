@@ -4,7 +4,7 @@
   attachment, with its sha256 as ETag (conditional GET answers 304);
 - ``GET /donnees/<slug>/<release>/``: redirects to its ``datapackage.json``.
 
-The files are built by the pipelines (``casa_pipelines.downloads``) under
+The files are built by the pipelines (``casa_pipelines.downloads.build``) under
 ``ckanext.casa.downloads_path``. Only what a release's manifest lists is
 served, and only for a release that is or was public (status ``published``
 or ``withdrawn`` in ``casa_staging.release``, read with the datastore write
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 casa_downloads = Blueprint("casa_downloads", __name__)
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
-# Statuses of releases that are or were public (casa_pipelines.release.ONCE_PUBLIC).
+# Statuses of releases that are or were public (casa_pipelines.releases.record.ONCE_PUBLIC).
 SERVABLE = ("published", "withdrawn")
 NOT_FOUND = (
     "Téléchargement introuvable : ce fichier n'existe pas ou cette version n'est pas publiée. "
@@ -88,7 +88,7 @@ def _manifest(slug: str, release: int) -> Any:
         return None
     # Imported here: the pipelines' module loads pyarrow, which CKAN's other
     # pages do not need.
-    from casa_pipelines.downloads import read_manifest
+    from casa_pipelines.downloads.manifest import read_manifest
 
     return read_manifest(root / slug / str(release))
 

@@ -1,7 +1,9 @@
 """``casa publish`` and ``casa rollback``: put a release's public subset on
 the portal, or change nothing and say why.
 
-The path (DESIGN.md, decision 5), under the dataset's lock:
+The path, under the dataset's lock (the swap is a rename inside one
+transaction, so readers see the old table or the new one, never a half-built
+one):
 
 1. gate: the release is validated, or each failed rule has a recorded
    waiver; an embargo date in the future only schedules it;
@@ -36,16 +38,16 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from casa_pipelines import gate
 from casa_pipelines.errors import PublishError
-from casa_pipelines.public_table import (
+from casa_pipelines.publish import gate
+from casa_pipelines.publish.public_table import (
     PUBLIC,
     build_public_table,
     drop_stale_builds,
     keep_replaced,
     take_kept,
 )
-from casa_pipelines.release import (
+from casa_pipelines.releases.record import (
     ONCE_PUBLIC,
     Release,
     actor,
@@ -58,8 +60,8 @@ from casa_pipelines.release import (
     report_of,
     waivers,
 )
+from casa_pipelines.releases.stage import STAGING
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import STAGING
 
 _NAMESPACE = uuid.UUID("6f1d8a52-3c0e-4d55-9f7e-0c2a1b3c4d5e")
 
@@ -265,7 +267,8 @@ def release_downloads(url: str, root: Path | None, spec: DatasetSpec, conn: psyc
                       table: tuple[str, str]) -> Any:
     """The downloads step: the release's files built once from its public
     table (GeoJSON too when the table has a geometry)."""
-    from casa_pipelines.downloads import build_downloads, downloads_dir_for
+    from casa_pipelines.downloads.build import build_downloads
+    from casa_pipelines.downloads.manifest import downloads_dir_for
 
     if root is None:
         raise PublishError("Dossier des téléchargements inconnu : définissez ckanext.casa.downloads_path dans l'ini "

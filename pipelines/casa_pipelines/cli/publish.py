@@ -1,76 +1,21 @@
-"""The steward's commands on releases: ``casa releases``, ``publish``,
-``rollback``, ``diff`` and ``status`` (``casa_pipelines.cli`` has the group,
-the error handling, ``validate`` and ``ingest``)."""
+"""``casa publish`` and ``casa rollback``: a release through the gate to the
+portal, its downloads and its catalogue entry."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import click
-from rich.console import Console
 
 from casa_pipelines import config
-from casa_pipelines.cli import guarded, main, progress_bar, spec_of
-
-STATUS_LABELS = {
-    "fr": {"failed": "non valide", "validated": "validée", "scheduled": "sous embargo", "published": "publiée",
-           "withdrawn": "retirée"},
-    "en": {"failed": "not valid", "validated": "validated", "scheduled": "embargoed", "published": "published",
-           "withdrawn": "withdrawn"},
-}
+from casa_pipelines.cli.common import guarded, progress_bar, spec_of
 
 
-def _connect(lang: str) -> Any:
-    import psycopg
-
-    from casa_pipelines.errors import PublishError
-    from casa_pipelines.release import ensure_tables
-
-    try:
-        conn = psycopg.connect(config.Settings.from_env().datastore_url)
-    except psycopg.OperationalError as exc:
-        raise PublishError(f"Base datastore injoignable : {exc}", f"Datastore database unreachable: {exc}") from None
-    ensure_tables(conn)
-    return conn
-
-
-@main.command("releases")
-@click.argument("dataset")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@guarded
-def releases_command(dataset: str, lang: str) -> None:
-    """List the releases of DATASET, with their status, embargo and waivers."""
-    from rich.table import Table as RichTable
-
-    from casa_pipelines.release import list_releases, waivers
-
-    spec = spec_of(dataset)
-    with _connect(lang) as conn:
-        releases = list_releases(conn, spec.slug)
-        waived = {r.number: waivers(conn, spec.slug, r.number) for r in releases}
-    if not releases:
-        click.echo("No release yet." if lang == "en" else "Aucune version pour l'instant.")
-        return
-    grid = RichTable()
-    for title in (("n°", "chargée le", "lignes", "sha256", "statut", "publiée le", "source", "dérogations")
-                  if lang == "fr" else
-                  ("no.", "loaded", "rows", "sha256", "status", "published", "source", "waivers")):
-        grid.add_column(title)
-    for r in releases:
-        status = STATUS_LABELS[lang][r.status]
-        if r.status == "scheduled" and r.embargo_until:
-            status += f" ({r.embargo_until.isoformat()})"
-        grid.add_row(str(r.number), r.created_at.strftime("%Y-%m-%d %H:%M"), str(r.rows), r.sha256[:12], status,
-                     r.published_at.strftime("%Y-%m-%d %H:%M") if r.published_at else "", r.source,
-                     ", ".join(waived[r.number]))
-    Console(width=160).print(grid)
-
-
-def _steps(settings: Any, lang: str, stack: Any, catalogue: bool) -> tuple[Any, Any]:
+def _steps(settings: Any, stack: Any, catalogue: bool) -> tuple[Any, Any]:
     """The publication's steps after the swap: downloads, then the catalogue
     (CKAN loaded once, only when it is needed)."""
-    from casa_pipelines import catalogue as cat
-    from casa_pipelines.publish import release_downloads, table_resource_id
+    from casa_pipelines.catalogue import sync as cat
+    from casa_pipelines.publish.swap import release_downloads, table_resource_id
 
     root = settings.downloads_dir
 
@@ -131,7 +76,7 @@ def _say_published(result: Any, lang: str) -> None:
                else f"Version {r.number} de {r.dataset} {verb[0]} : {result.rows} lignes publiques ({timing}).")
 
 
-@main.command("publish")
+@click.command("publish")
 @click.argument("dataset", required=False)
 @click.option("--release", "number", type=int, help="Release number (default: the latest).")
 @click.option("--embargo", callback=_date_option, help="Publish only from this date (YYYY-MM-DD).")
@@ -153,11 +98,11 @@ def publish_command(dataset: str | None, number: int | None, embargo: Any, waive
     """
     import contextlib
 
-    from casa_pipelines.publish import STEPS, publish, publish_due
+    from casa_pipelines.publish.swap import STEPS, publish, publish_due
 
     settings = config.Settings.from_env()
     with contextlib.ExitStack() as stack:
-        downloads, ckan = _steps(settings, lang, stack, not no_catalogue)
+        downloads, ckan = _steps(settings, stack, not no_catalogue)
         if due:
             if dataset:
                 raise click.UsageError("--due publie tous les jeux dus : sans DATASET / --due takes no DATASET")
@@ -181,7 +126,7 @@ def publish_command(dataset: str | None, number: int | None, embargo: Any, waive
         _say_published(result, lang)
 
 
-@main.command("rollback")
+@click.command("rollback")
 @click.argument("dataset")
 @click.option("--to", "number", type=int, required=True, help="The earlier release to publish again.")
 @click.option("--no-catalogue", is_flag=True, help="Do not update the CKAN dataset (tests, benchmarks).")
@@ -191,64 +136,13 @@ def rollback_command(dataset: str, number: int, no_catalogue: bool, lang: str) -
     """Publish an earlier, once public release of DATASET again."""
     import contextlib
 
-    from casa_pipelines.publish import STEPS, publish
+    from casa_pipelines.publish.swap import STEPS, publish
 
     settings = config.Settings.from_env()
     spec = spec_of(dataset)
     with contextlib.ExitStack() as stack:
-        downloads, ckan = _steps(settings, lang, stack, not no_catalogue)
+        downloads, ckan = _steps(settings, stack, not no_catalogue)
         with progress_bar(STEPS, lang) as progress:
             result = publish(spec, settings.datastore_url, number=number, rollback=True, downloads=downloads,
                              catalogue=ckan, archive_dir=settings.releases_dir, progress=progress)
     _say_published(result, lang)
-
-
-@main.command("diff")
-@click.argument("dataset")
-@click.argument("old", type=int)
-@click.argument("new", type=int)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@guarded
-def diff_command(dataset: str, old: int, new: int, fmt: str, lang: str) -> None:
-    """What changed between releases OLD and NEW of DATASET, by primary key."""
-    import json
-
-    from casa_pipelines.public_table import primary_key
-    from casa_pipelines.release_diff import diff_releases, render
-
-    spec = spec_of(dataset)
-    with _connect(lang) as conn:
-        result = diff_releases(conn, spec.slug, old, new, primary_key(spec), config.Settings.from_env().releases_dir)
-    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if fmt == "json" else render(result, lang),
-               nl=fmt == "json")
-
-
-@main.command("status")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@guarded
-def status_command(fmt: str, lang: str) -> None:
-    """Every declared dataset: its published release, the latest one, what is
-    scheduled, and publications left incomplete."""
-    import json
-
-    from rich.table import Table as RichTable
-
-    from casa_pipelines.status import collect
-
-    with _connect(lang) as conn:
-        rows = collect(conn, config.datasets_dir(), config.Settings.from_env().releases_dir)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
-        return
-    grid = RichTable()
-    for title in (("jeu de données", "publiée", "le", "dernière", "statut", "à faire") if lang == "fr" else
-                  ("dataset", "published", "on", "latest", "status", "to do")):
-        grid.add_column(title)
-    for row in rows:
-        todo = row["todo_fr"] if lang == "fr" else row["todo_en"]
-        grid.add_row(row["dataset"], str(row["published"] or "—"), row["published_at"] or "",
-                     str(row["latest"] or "—"), STATUS_LABELS[lang].get(row["latest_status"] or "", "—"),
-                     "; ".join(todo))
-    Console(width=160).print(grid)

@@ -42,11 +42,6 @@ def failed_rules(report: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def blocking(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Issues no waiver can cover."""
-    return [i for i in report.get("issues", []) if i.get("type") not in WAIVABLE]
-
-
 def check_waivers(failed: dict[str, int], waived: dict[str, str], asked: list[str]) -> None:
     """Refuse a waiver for a rule that did not fail, then any failed rule
     still not waived."""

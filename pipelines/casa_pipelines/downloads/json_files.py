@@ -14,13 +14,11 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
 
-if TYPE_CHECKING:
-    from casa_pipelines.downloads import _Column as Column
+from casa_pipelines.downloads.columns import Column
 
 RANGE = 8192  # ids per piece: about 2 MB of JSON
 

@@ -3,8 +3,9 @@ record a numbered release; or change nothing and say why.
 
 Order matters: Table Schema, geometry and référentiel checks run in memory
 first, so a file that cannot be typed never reaches the database; the
-expectation suite then runs in PostgreSQL on the staged rows, as DESIGN.md
-asks. A file whose only failures are semantic (suite rules, référentiel
+expectation suite then runs in PostgreSQL on the staged rows (its rules
+aggregate over whole columns, which the database does without loading them
+here). A file whose only failures are semantic (suite rules, référentiel
 codes) is recorded as a ``failed`` release: the steward sees the report, and
 only a recorded waiver per failed rule lets ``casa publish`` take it.
 """
@@ -20,11 +21,11 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-from casa_pipelines.archive import ArchiveWriter, archive_path, drop_partial
 from casa_pipelines.errors import PublishError, ValidationFailed
 from casa_pipelines.extract import extract
-from casa_pipelines.gate import WAIVABLE
-from casa_pipelines.release import (
+from casa_pipelines.publish.gate import WAIVABLE
+from casa_pipelines.releases.archive import ArchiveWriter, archive_path, drop_partial
+from casa_pipelines.releases.record import (
     Release,
     dataset_lock,
     drop_orphans,
@@ -32,9 +33,9 @@ from casa_pipelines.release import (
     find_by_hash,
     record,
 )
+from casa_pipelines.releases.stage import GEOMETRY, STAGING, prefetched, stage
 from casa_pipelines.search_text import SEARCH, search_column, searchable
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import GEOMETRY, STAGING, prefetched, stage
 from casa_pipelines.validate import load_schema, validate
 from casa_pipelines.validate.engine import compile_schema
 from casa_pipelines.validate.referential_check import ReferentialLookup

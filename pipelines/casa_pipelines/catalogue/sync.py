@@ -20,7 +20,7 @@ from typing import Any
 import psycopg
 
 from casa_pipelines.errors import PublishError
-from casa_pipelines.release import ONCE_PUBLIC, Release, list_releases
+from casa_pipelines.releases.record import ONCE_PUBLIC, Release, list_releases
 from casa_pipelines.spec import DatasetSpec
 
 # Dataset definitions' vocabularies -> the portal's (ckanext-casa's scheming schema, CKAN's licences).
@@ -163,7 +163,7 @@ def sync(spec: DatasetSpec, conn: psycopg.Connection, current: Release, resource
     Needs a CKAN environment (``ckan_environment``, or CKAN's own test app)."""
     from ckanapi import LocalCKAN, NotFound, ValidationError
 
-    from casa_pipelines.downloads import downloads_dir_for, read_manifest
+    from casa_pipelines.downloads.manifest import downloads_dir_for, read_manifest
 
     releases = list_releases(conn, spec.slug)
     manifests = {}

@@ -22,11 +22,10 @@ from typing import Any
 
 import requests
 import sqlalchemy as sa
-
 from casa_pipelines.config import Settings
 from casa_pipelines.referentials import load, spec, store
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "referentials.json"
 PORT = int(os.environ.get("BENCH_PORT", "5078"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))

@@ -9,17 +9,14 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from casa_pipelines.downloads_xlsx import SheetWriter
-
-if TYPE_CHECKING:
-    from casa_pipelines.downloads import _Column as Column
+from casa_pipelines.downloads.columns import Column
+from casa_pipelines.downloads.xlsx import SheetWriter
 
 # Text cells starting with one of these are neutralised in the CSV file.
 FORMULA_PREFIX = r"^[=+\-@\t\r]"

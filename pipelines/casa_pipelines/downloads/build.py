@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -61,7 +60,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -69,69 +67,23 @@ import psycopg
 import pyarrow as pa
 from psycopg import sql
 
-from casa_pipelines.downloads_json import json_files, order_by, read_only
-from casa_pipelines.downloads_package import (
-    MEDIATYPES,
+from casa_pipelines.downloads.columns import Column
+from casa_pipelines.downloads.datapackage import (
     package_descriptor,
     resource_descriptor,
     table_schema,
 )
-from casa_pipelines.downloads_tabular import tabular_files
-from casa_pipelines.downloads_xlsx import MAX_CELL
+from casa_pipelines.downloads.json_files import json_files, order_by, read_only
+from casa_pipelines.downloads.manifest import DATAPACKAGE, Manifest, Note, read_manifest
+from casa_pipelines.downloads.tabular import tabular_files
+from casa_pipelines.downloads.xlsx import MAX_CELL
 from casa_pipelines.spec import DatasetSpec
 
 log = logging.getLogger(__name__)
 
-DATAPACKAGE = "datapackage.json"
 # Rows of data an XLSX sheet can hold: 1,048,576 rows minus the header.
 XLSX_MAX_ROWS = 1_048_575
-XLSX_MAX_CELL = MAX_CELL
 INTERNAL_COLUMNS = frozenset({"_id", "_full_text"})
-
-@dataclass(frozen=True)
-class DownloadFile:
-    name: str  # file name inside the release directory
-    format: str  # csv, xlsx, json, geojson, parquet, datapackage
-    mediatype: str
-    bytes: int
-    sha256: str  # hex digest
-
-
-@dataclass(frozen=True)
-class Note:
-    """Why a format is missing or altered, for the portal and the steward."""
-
-    format: str
-    code: str  # e.g. "xlsx-too-many-rows"
-    fr: str
-    ar: str
-    en: str
-
-
-@dataclass(frozen=True)
-class Manifest:
-    slug: str
-    release: int
-    rows: int
-    files: tuple[DownloadFile, ...]
-    notes: tuple[Note, ...] = field(default_factory=tuple)
-
-    def get(self, name: str) -> DownloadFile | None:
-        return next((f for f in self.files if f.name == name), None)
-
-    def formats(self) -> list[str]:
-        return [f.format for f in self.files]
-
-
-@dataclass(frozen=True)
-class _Column:
-    name: str  # in the table
-    label: str  # in the files (the geometry column is called ``geometry``)
-    kind: str  # Table Schema type
-    arrow: pa.DataType
-    select: sql.Composable  # how COPY reads it
-    pg_type: str
-
 
 # ---------------------------------------------------------------- public API
 
@@ -163,42 +115,6 @@ def build_downloads(url: str, table: tuple[str, str], spec: DatasetSpec, release
     manifest = read_manifest(out_dir)
     assert manifest is not None
     return manifest
-
-
-def read_manifest(out_dir: Path) -> Manifest | None:
-    """The manifest of a complete release directory, from its
-    ``datapackage.json``; ``None`` if the directory is missing or incomplete."""
-    path = Path(out_dir) / DATAPACKAGE
-    try:
-        raw = path.read_bytes()
-        package = json.loads(raw)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(package, dict):
-        return None
-    try:
-        extra = package.get("casa") or {}
-        files = [
-            DownloadFile(name=str(r["path"]), format=str(r["format"]), mediatype=str(r["mediatype"]),
-                         bytes=int(r["bytes"]), sha256=str(r["hash"]).removeprefix("sha256:"))
-            for r in package.get("resources", [])
-        ]
-        files.append(DownloadFile(DATAPACKAGE, "datapackage", MEDIATYPES["datapackage"], len(raw),
-                                  hashlib.sha256(raw).hexdigest()))
-        return Manifest(
-            slug=str(extra.get("slug") or package.get("name")),
-            release=int(package.get("version", extra.get("release", 0))),
-            rows=int(extra.get("rows", 0)),
-            files=tuple(files),
-            notes=tuple(Note(**n) for n in extra.get("notes", [])),
-        )
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return None  # not a datapackage.json written by build_downloads
-
-
-def downloads_dir_for(root: Path, slug: str, release: int) -> Path:
-    """``<root>/<slug>/<release>``: where a release's downloads live."""
-    return Path(root) / slug / str(int(release))
 
 
 # ---------------------------------------------------------------- the build
@@ -253,11 +169,11 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
         if truncated:
             notes.append(Note(
                 "xlsx", "xlsx-cell-truncated",
-                fr=f"XLSX : {truncated} cellules de plus de {XLSX_MAX_CELL} caractères ont été tronquées ; "
+                fr=f"XLSX : {truncated} cellules de plus de {MAX_CELL} caractères ont été tronquées ; "
                    "les autres formats ont la valeur entière.",
-                ar=f"XLSX: تم اقتطاع {truncated} خلية يتجاوز طولها {XLSX_MAX_CELL} حرفا؛ "
+                ar=f"XLSX: تم اقتطاع {truncated} خلية يتجاوز طولها {MAX_CELL} حرفا؛ "
                    "القيمة الكاملة موجودة في الصيغ الأخرى.",
-                en=f"XLSX: {truncated} cells longer than {XLSX_MAX_CELL} characters were truncated; "
+                en=f"XLSX: {truncated} cells longer than {MAX_CELL} characters were truncated; "
                    "the other formats hold the whole value.",
             ))
         conn.rollback()
@@ -274,7 +190,7 @@ def _build(url: str, table: tuple[str, str], spec: DatasetSpec, release: int, wo
              ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
 
 
-def _columns(conn: psycopg.Connection, ident: sql.Identifier, geometry_column: str | None) -> list[_Column]:
+def _columns(conn: psycopg.Connection, ident: sql.Identifier, geometry_column: str | None) -> list[Column]:
     found = conn.execute(
         "SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
         "JOIN pg_type t ON t.oid = a.atttypid "
@@ -286,26 +202,26 @@ def _columns(conn: psycopg.Connection, ident: sql.Identifier, geometry_column: s
             continue
         col = sql.Identifier(name)
         if typname in ("int2", "int4", "int8"):
-            columns.append(_Column(name, name, "integer", pa.int64(), col, pg_type))
+            columns.append(Column(name, name, "integer", pa.int64(), col, pg_type))
         elif typname in ("float4", "float8", "numeric"):
-            columns.append(_Column(name, name, "number", pa.float64(), sql.SQL("{}::float8").format(col),
+            columns.append(Column(name, name, "number", pa.float64(), sql.SQL("{}::float8").format(col),
                                    pg_type))
         elif typname == "bool":
-            columns.append(_Column(name, name, "boolean", pa.bool_(), col, pg_type))
+            columns.append(Column(name, name, "boolean", pa.bool_(), col, pg_type))
         elif typname == "date":
-            columns.append(_Column(name, name, "date", pa.date32(), col, pg_type))
+            columns.append(Column(name, name, "date", pa.date32(), col, pg_type))
         elif typname == "timestamp":
-            columns.append(_Column(name, name, "datetime", pa.timestamp("us"), col, pg_type))
+            columns.append(Column(name, name, "datetime", pa.timestamp("us"), col, pg_type))
         elif typname == "timestamptz":
-            columns.append(_Column(name, name, "datetime", pa.timestamp("us", tz="UTC"),
+            columns.append(Column(name, name, "datetime", pa.timestamp("us", tz="UTC"),
                                    sql.SQL("({} AT TIME ZONE 'UTC')").format(col), pg_type))
         elif typname in ("geometry", "geography"):
             label = "geometry" if name == geometry_column and not any(
                 row[0] == "geometry" for row in found) else name
-            columns.append(_Column(name, label, "string", pa.string(), sql.SQL("ST_AsText({})").format(col),
+            columns.append(Column(name, label, "string", pa.string(), sql.SQL("ST_AsText({})").format(col),
                                    pg_type))
         else:  # text, varchar, and anything else as its text form
-            columns.append(_Column(name, name, "string", pa.string(), sql.SQL("{}::text").format(col), pg_type))
+            columns.append(Column(name, name, "string", pa.string(), sql.SQL("{}::text").format(col), pg_type))
     if geometry_column is not None and not any(c.name == geometry_column for c in columns):
         raise ValueError(f"geometry column {geometry_column!r} is not in the table")
     return columns
@@ -318,7 +234,7 @@ def _has_id(conn: psycopg.Connection, ident: sql.Identifier) -> bool:
         (ident.as_string(conn),)).fetchone() is not None
 
 
-def _copy_csv(conn: psycopg.Connection, ident: sql.Identifier, columns: list[_Column], has_id: bool,
+def _copy_csv(conn: psycopg.Connection, ident: sql.Identifier, columns: list[Column], has_id: bool,
               target: Path) -> None:
     select = sql.SQL(", ").join(c.select for c in columns)
     query = sql.SQL("COPY (SELECT {} FROM {} t{}) TO STDOUT (FORMAT csv)").format(select, ident, order_by(has_id))

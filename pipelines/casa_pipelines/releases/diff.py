@@ -16,10 +16,10 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from casa_pipelines.archive import ensure_staged
 from casa_pipelines.errors import PublishError
-from casa_pipelines.release import Release, get, staged_columns
-from casa_pipelines.stage import STAGING
+from casa_pipelines.releases.archive import ensure_staged
+from casa_pipelines.releases.record import Release, get, staged_columns
+from casa_pipelines.releases.stage import STAGING
 
 SAMPLE = 5
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 
-from casa_pipelines.stage import STAGING
+from casa_pipelines.releases.stage import STAGING
 
 
 def collect(conn: psycopg.Connection, datasets_dir: Path, releases_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -62,7 +62,7 @@ def collect(conn: psycopg.Connection, datasets_dir: Path, releases_dir: Path | N
             fr.append(f"publication incomplète ({', '.join(missing_fr)}) : relancer casa publish {slug}")
             en.append(f"publication incomplete ({', '.join(missing_en)}): run casa publish {slug} again")
         if slug in emptied:
-            from casa_pipelines.archive import archive_path
+            from casa_pipelines.releases.archive import archive_path
 
             lost = [n for n, sha in emptied[slug]
                     if releases_dir is None or not archive_path(releases_dir, slug, sha).is_file()]

@@ -14,12 +14,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from casa_pipelines.archive import ensure_staged
 from casa_pipelines.errors import PublishError, SpecError
-from casa_pipelines.release import Release, staged_columns
+from casa_pipelines.releases.archive import ensure_staged
+from casa_pipelines.releases.record import Release, staged_columns
+from casa_pipelines.releases.stage import STAGING, table_prefix
 from casa_pipelines.search_text import SEARCH, searchable
 from casa_pipelines.spec import DatasetSpec
-from casa_pipelines.stage import STAGING, table_prefix
 
 PUBLIC = "public"  # CKAN's datastore tables live in the public schema
 MAINTENANCE_WORK_MEM = "512MB"  # for each index build of a publication
@@ -42,7 +42,8 @@ def build_public_table(conn: psycopg.Connection, spec: DatasetSpec, release: Rel
                        timings: dict[str, float] | None = None, archive_dir: Path | None = None) -> tuple[str, int]:
     """Build the public subset of ``release`` in a new table of the public
     schema, not yet known to CKAN; return its name and row count."""
-    # Staged tables are UNLOGGED (DESIGN.md): a PostgreSQL crash empties them.
+    # Staged tables are UNLOGGED (no WAL for COPY: see releases/archive.py),
+    # so a PostgreSQL crash empties them.
     # Such a table is filled again from the release's archive, or refused.
     ensure_staged(conn, release, archive_dir)
     staged = staged_columns(conn, release.staged_table)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from casa_pipelines.cli import guarded, spec_of
+from casa_pipelines.cli.common import guarded, spec_of
 
 
 @click.group("source")

@@ -1,7 +1,7 @@
 """Each release's staged rows, kept as a file outside PostgreSQL.
 
-Staged tables are UNLOGGED (DESIGN.md, decision 5): COPY into them writes no
-WAL, but PostgreSQL empties them after any crash, an out-of-memory kill of
+Staged tables are UNLOGGED: COPY into them writes no WAL (a logged table
+writes every row twice, to the WAL and to the table), but PostgreSQL empties them after any crash, an out-of-memory kill of
 one backend included. Without a copy elsewhere, a crash would lose every
 release that is not the published one: no rollback to it, no diff. So
 ingest keeps the very bytes it stages, the binary COPY stream whose sha256
@@ -31,8 +31,8 @@ import pyarrow as pa
 from psycopg import sql
 
 from casa_pipelines.errors import PublishError
-from casa_pipelines.release import Release, log_event
-from casa_pipelines.stage import BINARY, COPY_CHUNK, CSV, STAGING, copy_bytes
+from casa_pipelines.releases.record import Release, log_event
+from casa_pipelines.releases.stage import BINARY, COPY_CHUNK, CSV, STAGING, copy_bytes
 
 SUFFIX = ".pgcopy.zst"
 SUFFIXES = {SUFFIX: BINARY, ".csv.zst": CSV}  # the older CSV archives are read too

@@ -1,6 +1,6 @@
 """The Frictionless ``datapackage.json`` of a release's downloads: one
 resource per file with its size and sha256, the Table Schema of the public
-columns, the licence and the credit (see downloads.py)."""
+columns, the licence and the credit (see ``build``)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,16 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
+from casa_pipelines.downloads.columns import Column
+from casa_pipelines.downloads.manifest import MEDIATYPES, Note
 from casa_pipelines.spec import DatasetSpec
-
-if TYPE_CHECKING:
-    from casa_pipelines.downloads import Note
-    from casa_pipelines.downloads import _Column as Column
 
 COPY_CHUNK = 1 << 20
 
-MEDIATYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "geojson": "application/geo+json",
-    "parquet": "application/vnd.apache.parquet",
-    "datapackage": "application/json",
-}
 # Known licence ids of the dataset definitions -> Data Package licence.
 LICENSES = {
     "cc-by-4.0": ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/",

@@ -2,7 +2,7 @@
 each with its combined validation report and its staged table.
 
 Bookkeeping lives in ``casa_staging`` (not readable by the public user),
-created by the alembic tree in ``release_migrations``:
+created by the alembic tree in ``migrations``:
 
 - ``release``: one row per release. Status ``failed`` (staged, but some
   waivable checks failed), ``validated``, ``scheduled`` (under embargo),
@@ -34,9 +34,9 @@ import psycopg
 from psycopg import sql
 
 from casa_pipelines.errors import PublishError
-from casa_pipelines.stage import STAGING, Staged, table_prefix
+from casa_pipelines.releases.stage import STAGING, Staged, table_prefix
 
-MIGRATIONS = Path(__file__).resolve().parent / "release_migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0001"
 # Release statuses, and the ones whose downloads are public.
 STATUSES = ("failed", "validated", "scheduled", "published", "withdrawn")

@@ -1,0 +1,1 @@
+"""The CKAN catalogue entry of a published dataset (``sync``)."""
