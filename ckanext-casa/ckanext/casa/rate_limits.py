@@ -65,6 +65,14 @@ def _answer(error: RateLimitExceeded) -> Any:
     return error.get_response()
 
 
+def _retry_after_only_on_refusals(response: Any) -> Any:
+    # Flask-Limiter sends Retry-After on every answer; it means "refused,
+    # come back in N seconds", so only a 429 keeps it.
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def install(app: Any) -> Limiter | None:
     """Limit CKAN's API blueprint on ``app``, as configured; None when disabled."""
     if not tk.config.get("ckanext.casa.rate_limit.enabled"):
@@ -83,6 +91,8 @@ def install(app: Any) -> Limiter | None:
         on_breach=_too_many,
     )
     limiter.limit(tk.config.get("ckanext.casa.rate_limit.api"), exempt_when=is_exempt)(blueprint)
+    # Registered first, so it runs after Flask-Limiter's own after_request.
+    app.after_request(_retry_after_only_on_refusals)
     limiter.init_app(app)
     app.register_error_handler(RateLimitExceeded, _answer)
     return limiter

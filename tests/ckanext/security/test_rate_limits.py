@@ -40,6 +40,7 @@ def test_quota_headers_then_429(app: Any) -> None:
         assert response.headers["X-RateLimit-Limit"] == "3"
         assert int(response.headers["X-RateLimit-Reset"]) > 0
         remaining.append(int(response.headers["X-RateLimit-Remaining"]))
+        assert "Retry-After" not in response.headers
     assert remaining == [2, 1, 0]
     refused = app.get(API)
     assert refused.status_code == 429
