@@ -7,7 +7,8 @@ copies of the dataset (title, notes, extras, resource URLs) stayed readable
 by anyone through the activity lists and ``/organization/activity/<org>``.
 
 These chained actions drop every dataset activity whose dataset the caller
-cannot read today (see ``visibility``). Sysadmins get the core answer. A
+cannot read today (see ``visibility``), and ``activity_show``,
+``activity_data_show`` and ``activity_diff`` answer "not found" for one. Sysadmins get the core answer. A
 page that lost items is refilled from the following ones, so a full page
 stays full and CKAN's "older activities" link keeps working.
 """
@@ -91,7 +92,44 @@ def dashboard_activity_list(original_action: Any, context: Context, data_dict: D
     return _filtered(original_action, context, data_dict)
 
 
+def _readable_activity(context: Context, data_dict: DataDict) -> None:
+    """Not found, unless the activity's dataset (if any) is readable now."""
+    if visibility.is_sysadmin(context):
+        return
+    from ckanext.activity.model import Activity
+
+    activity_id = (data_dict or {}).get("id")
+    activity = Activity.get(activity_id) if isinstance(activity_id, str) else None
+    if activity is None:
+        return  # the core action says what is missing or unknown
+    about = {"activity_type": activity.activity_type, "object_id": activity.object_id}
+    if not readable(context, [about]):
+        raise tk.ObjectNotFound(tk._("Activity not found"))
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_show(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    _readable_activity(context, data_dict)
+    return original_action(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_data_show(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    _readable_activity(context, data_dict)
+    return original_action(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_diff(original_action: Any, context: Context, data_dict: DataDict) -> Any:
+    _readable_activity(context, data_dict)
+    return original_action(context, data_dict)
+
+
 def get_actions() -> dict[str, Any]:
     return {f.__name__: f for f in (user_activity_list, organization_activity_list,
                                     group_activity_list, recently_changed_packages_activity_list,
-                                    dashboard_activity_list)}
+                                    dashboard_activity_list, activity_show, activity_data_show,
+                                    activity_diff)}
