@@ -11,3 +11,7 @@ for loader in scripts/demo.d/*.sh; do
   echo "[demo] $(basename "$loader")"
   bash "$loader"
 done
+# Previews (table, map) of datasets published before they were created on
+# publication; a no-op when every dataset has them.
+echo "[demo] previews and publication history"
+"$VENV/bin/ckan" -c "$CKAN_INI" casa views | tail -2

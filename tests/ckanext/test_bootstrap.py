@@ -42,8 +42,10 @@ def test_bootstrap_creates_updates_and_is_idempotent(tmp_path: Path, capsys: pyt
     wanted = next(o for o in ORGANIZATIONS if o["name"] == "observatoire-urbain")
     assert org["title"] == wanted["title"]
     assert extras(org) == {"contact": "observatoire@casa.invalid", "title_ar": wanted["title_ar"],
-                           "description_ar": wanted["description_ar"]}
+                           "description_ar": wanted["description_ar"], "title_en": wanted["title_en"],
+                           "description_en": wanted["description_en"]}
     theme = helpers.call_action("group_show", id="territoire-population")
-    assert extras(theme)["title_ar"] == next(t for t in THEMES if t["name"] == "territoire-population")["title_ar"]
+    declared = next(t for t in THEMES if t["name"] == "territoire-population")
+    assert extras(theme)["title_ar"] == declared["title_ar"] and extras(theme)["title_en"] == declared["title_en"]
     again = run(tmp_path, capsys)
     assert "created" not in again and "updated" not in again

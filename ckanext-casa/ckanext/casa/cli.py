@@ -10,7 +10,7 @@ import click
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.casa.themes import ARABIC_EXTRAS, DATA_OFFICE, ORGANIZATIONS, THEMES
+from ckanext.casa.themes import DATA_OFFICE, LOCALIZED_EXTRAS, ORGANIZATIONS, THEMES
 
 
 @click.group(short_help="Casa Urban Data commands")
@@ -25,21 +25,21 @@ def _site_user_context() -> dict:
 
 def _ensure_group(context: dict, kind: str, wanted: dict[str, str]) -> None:
     """Create the organization or theme, or bring an existing one's title,
-    description and Arabic extras to ``wanted`` (other extras are kept)."""
-    plain = {k: v for k, v in wanted.items() if k not in ARABIC_EXTRAS}
-    arabic = {k: wanted[k] for k in ARABIC_EXTRAS if k in wanted}
+    description and translated extras to ``wanted`` (other extras are kept)."""
+    plain = {k: v for k, v in wanted.items() if k not in LOCALIZED_EXTRAS}
+    localized = {k: wanted[k] for k in LOCALIZED_EXTRAS if k in wanted}
     try:
         found = tk.get_action(f"{kind}_show")(dict(context), {"id": wanted["name"]})
     except tk.ObjectNotFound:
         tk.get_action(f"{kind}_create")(dict(context), {
-            **plain, "extras": [{"key": k, "value": v} for k, v in arabic.items()]})
+            **plain, "extras": [{"key": k, "value": v} for k, v in localized.items()]})
         click.echo(f"{kind} {wanted['name']}: created")
         return
     extras = {e["key"]: e["value"] for e in found.get("extras") or []}
-    if all(found.get(k) == v for k, v in plain.items()) and all(extras.get(k) == v for k, v in arabic.items()):
+    if all(found.get(k) == v for k, v in plain.items()) and all(extras.get(k) == v for k, v in localized.items()):
         click.echo(f"{kind} {wanted['name']}: exists")
         return
-    extras.update(arabic)
+    extras.update(localized)
     tk.get_action(f"{kind}_patch")(dict(context), {
         **plain, "id": found["id"], "extras": [{"key": k, "value": v} for k, v in extras.items()]})
     click.echo(f"{kind} {wanted['name']}: updated")
@@ -60,9 +60,11 @@ def bootstrap(sysadmin: str, email: str, token_file: str | None) -> None:
     for theme in THEMES:
         _ensure_group(context, "group", {
             "name": theme["name"], "title": theme["title"], "title_ar": theme["title_ar"],
+            "title_en": theme["title_en"],
             # The French page shows the title; the description says what the theme holds.
             "description": f"Jeux de données du thème « {theme['title']} ».",
             "description_ar": f"مجموعات البيانات الخاصة بموضوع «{theme['title_ar']}».",
+            "description_en": f"Datasets of the theme \u201c{theme['title_en']}\u201d.",
         })
 
     user = model.User.by_name(sysadmin)
@@ -92,3 +94,31 @@ def bootstrap(sysadmin: str, email: str, token_file: str | None) -> None:
         click.echo(f"API token of {sysadmin}: written to {target}")
     else:
         click.echo(token)
+
+
+@casa.command()
+@click.argument("datasets", nargs=-1)
+def views(datasets: tuple[str, ...]) -> None:
+    """Create the missing previews (table of each datastore resource, map of
+    each GeoJSON file) of the given datasets, or of every dataset, and add
+    their past publications and rollbacks to their activity streams. Those
+    of datasets published from now on are made when they are written."""
+    from ckanext.casa.logic import release_history
+    from ckanext.casa.views.map_view import create_views
+
+    context = _site_user_context()
+    names = list(datasets) or tk.get_action("package_list")(dict(context), {})
+    total = history = 0
+    for name in names:
+        try:
+            package = tk.get_action("package_show")(dict(context), {"id": name})
+        except tk.ObjectNotFound:
+            raise click.UsageError(f"Dataset {name!r} not found.") from None
+        created = create_views(package)
+        total += len(created)
+        if created:
+            click.echo(f"{name}: {', '.join(v['view_type'] for v in created)}")
+        history += release_history.record(package["id"])
+    model.Session.commit()
+    click.echo(f"{total} view(s) created on {len(names)} dataset(s).")
+    click.echo(f"{history} publication(s) added to activity streams.")

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.casa import cli, security
+from ckanext.casa.interop import plugin_parts as interop
 from ckanext.casa.logic import (
     activity_privacy,
     auth,
@@ -20,9 +21,11 @@ from ckanext.casa.logic import (
     privacy_auth,
     referential_catalog,
     referential_views,
+    release_history,
     url_safety,
 )
 from ckanext.casa.views import downloads, reports
+from ckanext.casa.views.map_view import MapView, create_views_after_write
 from ckanext.datastore.interfaces import IDatastore
 
 
@@ -39,7 +42,8 @@ def _auth_functions() -> dict:
 
 
 def _blueprints() -> list:
-    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints()]
+    return [*referential_views.get_blueprints(), *downloads.get_blueprints(), *reports.get_blueprints(),
+            *interop.get_blueprints()]
 
 
 @tk.blanket.config_declarations
@@ -48,7 +52,7 @@ def _blueprints() -> list:
 @tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.blueprints(_blueprints)
 @tk.blanket.validators(url_safety.get_validators)
-class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
+class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
     # ITranslation: our catalogues, i18n/<fr|ar|en>/LC_MESSAGES/ckanext-casa.mo,
     # merged over CKAN's own (ours win, so they also supply CKAN strings that
     # CKAN's fr and ar catalogues lack).
@@ -58,6 +62,8 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(IDatastore, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    # IResourceView: the casa_map view (views/map_view.py).
+    p.implements(p.IResourceView, inherit=True)
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
@@ -80,6 +86,17 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation):
         if license_ is not None:
             pkg_dict["license_title"] = license_.title
         return pkg_dict
+
+    # IPackageController: table and map previews of a dataset's resources
+    # (views/map_view.py) and its publications in its activity stream
+    # (logic/release_history.py), as soon as it is written.
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        create_views_after_write(pkg_dict, created=True)
+        release_history.record(pkg_dict["id"])
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        create_views_after_write(pkg_dict, created=False)
+        release_history.record(pkg_dict["id"])
 
     # IDatastore: folded text search in the pipelines' published tables.
     def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],

@@ -45,13 +45,15 @@ THEME_NAMES = [t["name"] for t in THEMES]
 
 
 # The data office (its name is ``ckanext.casa.data_office``): owner of the
-# référentiels. Titles and descriptions in French, and in Arabic as group
-# extras (logic/localized_groups.py shows them on Arabic pages).
+# référentiels. Titles and descriptions in French, and in Arabic and English
+# as group extras (logic/localized_groups.py shows them on those pages).
 DATA_OFFICE: dict[str, str] = {
     "title": "Bureau des données de la Ville de Casablanca",
     "title_ar": "مكتب المعطيات لمدينة الدار البيضاء",
     "description": "Référentiels et gisement de données partagées de la Ville.",
     "description_ar": "المرجعيات ومخزون المعطيات المشتركة للمدينة.",
+    "title_en": "Data office of the City of Casablanca",
+    "description_en": "The City's reference data and shared datasets.",
 }
 
 # The organizations that publish on the portal, besides the data office:
@@ -63,6 +65,8 @@ ORGANIZATIONS: list[dict[str, str]] = [
         "title_ar": "المرصد الحضري للدار البيضاء",
         "description": "Recensements, indicateurs et études territoriales.",
         "description_ar": "الإحصاءات العامة والمؤشرات والدراسات الترابية.",
+        "title_en": "Casablanca urban observatory",
+        "description_en": "Censuses, indicators and territorial studies.",
     },
     {
         "name": "ville-de-casablanca",
@@ -70,8 +74,10 @@ ORGANIZATIONS: list[dict[str, str]] = [
         "title_ar": "مدينة الدار البيضاء — مديريات المصالح",
         "description": "Équipements, services urbains, mobilité.",
         "description_ar": "التجهيزات والخدمات الحضرية والتنقل.",
+        "title_en": "City of Casablanca — service departments",
+        "description_en": "Public facilities, urban services, mobility.",
     },
 ]
 
-# Fields kept as group extras, shown on Arabic pages.
-ARABIC_EXTRAS = ("title_ar", "description_ar")
+# Fields kept as group extras, shown on Arabic and English pages.
+LOCALIZED_EXTRAS = ("title_ar", "description_ar", "title_en", "description_en")

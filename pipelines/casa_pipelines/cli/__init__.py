@@ -2,20 +2,21 @@
 pipeline stages, renders reports and progress with rich, and maps each
 ``PipelineError`` to one clear message and a documented exit code.
 
-Exit codes: 0 valid/done, 1 data not valid, 2 bad arguments, 3 unreadable or
-unsafe source file, 4 wrong dataset definition, schema, suite or missing
-référentiel, 5 staging/publication failed, 70 internal error (a bug), 130
-interrupted (Ctrl-C).
+Every command exits with a code of ``casa_pipelines.errors.EXIT_CODES``
+(listed by ``casa --help`` and in the README).
 """
 
 from __future__ import annotations
 
 import click
 
-from casa_pipelines.cli import ingest, publish, referentials, releases, source
+from casa_pipelines.cli import ingest, publish, recode, referentials, releases, source
+from casa_pipelines.errors import EXIT_CODES
+
+EPILOG = "Exit codes: " + "; ".join(f"{code} {en}" for code, (_fr, en) in EXIT_CODES.items()) + "."
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=__doc__.split("\n\n")[1])
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 def main() -> None:
     """Casa Urban Data: load, validate, publish and roll back data."""
 
@@ -26,7 +27,8 @@ def _register() -> None:
     with its error instead of leaving a command out."""
     for command in (ingest.validate_command, ingest.ingest_command, publish.publish_command,
                     publish.rollback_command, releases.releases_command, releases.diff_command,
-                    releases.status_command, source.source, referentials.referentials):
+                    releases.status_command, source.source, referentials.referentials,
+                    recode.recode_command):
         main.add_command(command)
 
 

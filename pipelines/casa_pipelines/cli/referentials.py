@@ -1,9 +1,10 @@
 """``casa referentials``: load, list and migrate the référentiels.
 
-Exit codes of ``load``: 0 published, unchanged or dry run; 2 unknown
-référentiel or bad option; 3 source unreadable; 4 validation failed (nothing
-published); 5 publication refused (label taken, date not after the current
-version); 6 database unreachable or not migrated; 7 configuration missing.
+Exit codes, those of every command (``casa_pipelines.errors``): 0 published,
+unchanged or dry run; 1 validation failed (nothing published); 2 unknown
+référentiel or bad option; 3 source unreadable; 4 configuration missing;
+5 publication refused (label taken, date not after the current version),
+database unreachable or not migrated.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from casa_pipelines.config import ConfigError, Settings
+from casa_pipelines.cli.common import guarded
+from casa_pipelines.config import Settings
+from casa_pipelines.errors import StoreError
 from casa_pipelines.referentials import load as loading
 from casa_pipelines.referentials import spec as specs
 from casa_pipelines.referentials import store
-from casa_pipelines.referentials.errors import ReferentialError, ValidationFailed
+from casa_pipelines.referentials.errors import ValidationFailed
 
 console = Console()
-CONFIG_EXIT = 7
 KINDS = (
     "created",
     "retired",
@@ -32,14 +34,6 @@ KINDS = (
     "modified",
     "unchanged",
 )
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except ConfigError as err:
-        console.print(f"[red]{err}[/red]")
-        raise SystemExit(CONFIG_EXIT) from err
 
 
 def _date(
@@ -59,14 +53,11 @@ def referentials() -> None:
 
 
 @referentials.command("migrate")
+@guarded
 def migrate_command() -> None:
     """Create or upgrade the référentiel tables in the datastore database."""
-    settings = _settings()
-    try:
-        store.migrate(store.engine_for(settings), store.read_user(settings))
-    except ReferentialError as err:
-        console.print(f"[red]{err}[/red]")
-        raise SystemExit(err.exit_code) from err
+    settings = Settings.from_env()
+    store.migrate(store.engine_for(settings), store.read_user(settings))
     console.print("Schéma referentials à jour.")
 
 
@@ -87,11 +78,12 @@ def migrate_command() -> None:
 @click.option(
     "--dry-run", is_flag=True, help="Valider et afficher le diff sans publier."
 )
+@guarded
 def load_command(
     name: str, source: str | None, label: str, valid_from: dt.date | None, dry_run: bool
 ) -> None:
     """Validate a référentiel version, show its diff, publish it if valid."""
-    settings = _settings()
+    settings = Settings.from_env()
     try:
         spec = specs.load_spec(name)
         engine = store.engine_for(settings)
@@ -110,10 +102,7 @@ def load_command(
         console.print(
             "[red]Validation échouée : rien n'a été publié, la version courante est inchangée.[/red]"
         )
-        raise SystemExit(err.exit_code) from err
-    except ReferentialError as err:
-        console.print(f"[red]{err}[/red]")
-        raise SystemExit(err.exit_code) from err
+        raise
     _render(outcome)
 
 
@@ -189,9 +178,10 @@ def _render(outcome: loading.Outcome) -> None:
 
 
 @referentials.command("list")
+@guarded
 def list_command() -> None:
     """List the declared référentiels and their published versions."""
-    settings = _settings()
+    settings = Settings.from_env()
     engine = store.engine_for(settings)
     table = Table(title="Référentiels")
     for column in ("nom", "version", "valide depuis", "lignes", "sha256"):
@@ -209,8 +199,8 @@ def list_command() -> None:
     except sa.exc.ProgrammingError:
         rows = []
     except sa.exc.OperationalError as err:
-        console.print(f"[red]Base du datastore injoignable : {err.orig}[/red]")
-        raise SystemExit(6) from err
+        raise StoreError(f"Base du datastore injoignable : {err.orig}",
+                         f"Datastore database unreachable: {err.orig}") from err
     published = {r[0] for r in rows}
     for r in rows:
         table.add_row(r[0], r[1], str(r[2]), str(r[3]), r[4][:12])

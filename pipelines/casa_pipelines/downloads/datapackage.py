@@ -17,6 +17,10 @@ from casa_pipelines.downloads.manifest import MEDIATYPES, Note
 from casa_pipelines.spec import DatasetSpec
 
 COPY_CHUNK = 1 << 20
+# The resource frictionless validates as a table against the Table Schema,
+# and the ones it checks as files (size and sha256).
+TABULAR = ("csv",)
+FILE_ONLY = ("xlsx", "json", "parquet")
 
 # Known licence ids of the dataset definitions -> Data Package licence.
 LICENSES = {
@@ -85,9 +89,17 @@ def resource_descriptor(path: Path, fmt: str, slug: str, schema: dict[str, Any] 
             "Les cellules de texte commençant par =, +, -, @, une tabulation ou un retour chariot "
             "sont précédées d'une apostrophe (protection contre l'injection de formules)."
         )
-    if schema is not None:
+    if schema is not None and fmt in TABULAR:
         resource["profile"] = "tabular-data-resource"
         resource["schema"] = schema
+    elif fmt in FILE_ONLY:
+        # The same table in another encoding: described as a plain file, whose
+        # size and hash frictionless checks. As tables, frictionless's JSON and
+        # Parquet readers (and any reader of a remote XLSX) bypass its byte
+        # stream, so `frictionless validate` failed them with "byte-count ...
+        # actual None", and its Parquet reader (pandas) turns integer columns
+        # with empty cells into floats. The CSV carries the Table Schema.
+        resource["type"] = "file"
     return resource
 
 

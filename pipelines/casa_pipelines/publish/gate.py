@@ -1,10 +1,9 @@
 """The gate between a release and the portal: which failed rules a steward
 may waive, and whether every failure of a release is covered.
 
-Only semantic checks can be waived (expectation suites, référentiel
-integrity): their data was typed and staged, and a steward can judge that a
-known quirk is acceptable. Table Schema, geometry and reading problems are
-never waivable; such a file is not even staged.
+Which issue types can be waived is declared once, in the issue catalogue
+(``validate/issue_types.py``): only the semantic checks (expectation suites,
+référentiel integrity).
 """
 
 from __future__ import annotations
@@ -12,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from casa_pipelines.errors import EXIT_INVALID, PipelineError
-
-WAIVABLE = ("expectation-failed", "referential-unknown-code")
+from casa_pipelines.validate.issue_types import waivable
 
 
 class GateClosed(PipelineError):
@@ -36,7 +34,7 @@ def failed_rules(report: dict[str, Any]) -> dict[str, int]:
     """Rule id -> number of issues, for the waivable issues of a stored report."""
     out: dict[str, int] = {}
     for issue in report.get("issues", []):
-        if issue.get("type") in WAIVABLE:
+        if waivable(issue.get("type") or ""):
             key = rule_id(issue)
             out[key] = out.get(key, 0) + 1
     return dict(sorted(out.items()))

@@ -1,47 +1,35 @@
-"""The exceptions of the référentiel pipeline. The CLI maps each class to one
-message and one exit code (see ``cli.py``)."""
+"""The référentiel pipeline's errors: the core's tree (``casa_pipelines.errors``),
+with its exit codes, and the one the référentiels add."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from casa_pipelines.errors import (
+    PipelineError,
+    PublishError,
+    SourceError,
+    StoreError,
+    UsageError,
+)
+from casa_pipelines.errors import ValidationFailed as CoreValidationFailed
+
 if TYPE_CHECKING:
     from casa_pipelines.referentials.report import Report
 
-
-class ReferentialError(Exception):
-    """Base class: something the steward can act upon."""
-
-    exit_code = 1
+# The names the référentiel modules import.
+ReferentialError = PipelineError
+__all__ = ["PublishError", "ReferentialError", "SourceError", "StoreError", "UnknownReferential", "ValidationFailed"]
 
 
-class UnknownReferential(ReferentialError):
-    exit_code = 2
+class UnknownReferential(UsageError):
+    """No référentiel of that name is declared under ``referentials/``."""
 
 
-class SourceError(ReferentialError):
-    """The source cannot be read or does not look like what was declared."""
-
-    exit_code = 3
-
-
-class ValidationFailed(ReferentialError):
+class ValidationFailed(CoreValidationFailed):
     """The rows break the Table Schema or the expectation suite."""
 
-    exit_code = 4
-
     def __init__(self, report: Report) -> None:
-        super().__init__(f"{len(report.errors)} erreur(s) de validation")
-        self.report = report
-
-
-class PublishError(ReferentialError):
-    """The version cannot be published (conflict with what is stored)."""
-
-    exit_code = 5
-
-
-class StoreError(ReferentialError):
-    """The datastore database cannot be reached or migrated."""
-
-    exit_code = 6
+        n = len(report.errors)
+        PipelineError.__init__(self, f"{n} erreur(s) de validation", f"{n} validation error(s)")
+        self.report = report  # type: ignore[assignment]

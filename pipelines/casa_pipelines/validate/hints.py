@@ -9,35 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from casa_pipelines.validate.issue import Issue
+from casa_pipelines.validate.issue_types import CATALOGUE
 
 _TYPE_FR = {"integer": "un nombre entier", "number": "un nombre", "date": "une date", "year": "une année (4 chiffres)",
             "boolean": "une valeur oui/non", "string": "du texte", "any": "une valeur"}
 _TYPE_EN = {"integer": "a whole number", "number": "a number", "date": "a date", "year": "a year (4 digits)",
             "boolean": "a yes/no value", "string": "text", "any": "a value"}
 
-_FIXED = {
-    "missing-cell": ("Ligne trop courte : il manque des cellules ; vérifiez les séparateurs et les guillemets.",
-                     "Row too short: cells are missing; check delimiters and quotes."),
-    "extra-cell": ("Cellule en trop : un séparateur dans une valeur non entourée de guillemets ?",
-                   "Extra cell: a delimiter inside a value that is not quoted?"),
-    "blank-row": ("Ligne vide : supprimez-la.", "Blank row: delete it."),
-    "blank-header": ("Pas d'en-tête : la première ligne doit nommer les colonnes.",
-                     "No header: the first row must name the columns."),
-    "extra-label": ("Colonne non prévue par le schéma : supprimez-la ou faites évoluer le schéma.",
-                    "Column not in the schema: delete it or change the schema."),
-    "blank-label": ("Colonne sans nom : donnez-lui le nom attendu.", "Unnamed column: give it the expected name."),
-    "duplicate-label": ("Nom de colonne en double : renommez l'une des deux.",
-                        "Duplicate column name: rename one of them."),
-    "unique-error": ("Valeur en double : elle doit être unique dans la colonne.",
-                     "Duplicate value: it must be unique in the column."),
-    "no-rows": ("Le fichier n'a aucune ligne de données.", "The file has no data rows."),
-    "integer-out-of-range": (("Entier hors de la plage enregistrable (±9 223 372 036 854 775 807) : un identifiant "
-                              "ou un code ? Déclarez alors la colonne en texte (type string) dans le schéma."),
-                             ("Integer beyond what can be stored (±9,223,372,036,854,775,807): an identifier or a "
-                              "code? Then declare the column as text (type string) in the schema.")),
-    "formula-cell": ("Cellule commençant comme une formule de tableur : retirez le « = » initial ou vérifiez la valeur.",
-                     "Cell starting like a spreadsheet formula: remove the leading '=' or check the value."),
-}
 
 
 def _field_hint(issue: Issue, field: dict[str, Any], lang: str) -> str:
@@ -90,8 +68,9 @@ def hint(issue: Issue, field: dict[str, Any] | None, lang: str = "fr", primary_k
     en = lang == "en"
     if issue.hint_fr:
         return issue.hint_en if en and issue.hint_en else issue.hint_fr
-    if issue.type in _FIXED:
-        return _FIXED[issue.type][1 if en else 0]
+    fixed = CATALOGUE[issue.type].hint if issue.type in CATALOGUE else None
+    if fixed:
+        return fixed[1 if en else 0]
     if issue.type == "primary-key":
         keys = ", ".join(primary_key or [])
         return (f"Empty or duplicate key ({keys}): each row needs its own key." if en else

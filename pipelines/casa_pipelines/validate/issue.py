@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-# Row-level and header error types, named as frictionless names them.
-HEADER_TYPES = ("blank-header", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label")
-ROW_TYPES = ("blank-row", "primary-key")
-CELL_TYPES = ("extra-cell", "missing-cell", "type-error", "constraint-error", "unique-error")
-
 
 @dataclass(frozen=True)
 class Issue:
-    type: str  # e.g. "type-error", "expectation-failed", "referential-unknown-code"
+    type: str  # a type of the catalogue (issue_types.CATALOGUE)
     row: int | None = None  # frictionless row number (header is 1); None for table-wide problems
     field_number: int | None = None
     field_name: str | None = None

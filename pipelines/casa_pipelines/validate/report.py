@@ -14,6 +14,7 @@ from rich.table import Table as RichTable
 
 from casa_pipelines.validate.hints import hint
 from casa_pipelines.validate.issue import Issue
+from casa_pipelines.validate.issue_types import CATALOGUE
 
 TEXT_LIMIT = 200  # a terminal is no place for 50,000 lines; JSON and HTML keep everything
 _LABELS = {
@@ -61,6 +62,8 @@ class Report:
             item.pop("hint_fr")
             item.pop("hint_en")
             item["hint"] = hint(issue, self.fields.get(issue.field_name or ""), lang, self.primary_key)
+            if issue.type in CATALOGUE:
+                item["title"] = CATALOGUE[issue.type].title_in(lang)
             out.append(item)
         return out
 

@@ -24,7 +24,11 @@ def _po(lang: str):
 
 
 def _messages(catalog) -> dict:
-    return {m.id: m.string for m in catalog if m.id}
+    """msgid -> msgstr; plural messages as tuples (read_mo gives lists)."""
+    def key(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {key(m.id): key(m.string) for m in catalog if m.id}
 
 
 def test_every_catalogue_has_the_same_messages() -> None:

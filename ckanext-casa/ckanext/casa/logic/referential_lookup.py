@@ -20,8 +20,6 @@ from ckanext.casa.logic.referential_db import (
     jsonable,
     rows,
 )
-from ckanext.casa.logic.referential_messages import message
-from ckanext.casa.normalize import tokens
 
 UNIT_COLUMNS = "code, level, name_fr, name_ar, parent_code, population, attributes, valid_from, valid_to"
 VALID_AT = "valid_from <= :d AND (valid_to IS NULL OR valid_to > :d)"
@@ -39,7 +37,7 @@ def validate_input(
     return data
 
 
-def _unit(row: dict[str, Any]) -> dict[str, Any]:
+def unit_dict(row: dict[str, Any]) -> dict[str, Any]:
     out = jsonable(row)
     attributes = out.pop("attributes", None) or {}
     out.update({k: v for k, v in attributes.items() if k not in out})
@@ -124,8 +122,10 @@ SELECT
        AND c.depth < 8)
    SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}) ORDER BY depth), '[]') FROM chain
   ) AS parents,
-  (SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}) ORDER BY code), '[]')
-   FROM {SCHEMA}.unit WHERE referential = :r AND parent_code = :c AND {VALID_AT}) AS children,
+  (SELECT coalesce(json_agg(json_build_object({_NAMES.format(p="")}, 'population', population)
+     ORDER BY code), '[]')
+   FROM {SCHEMA}.unit WHERE referential = :r AND {VALID_AT}
+     AND (parent_code = :c OR attributes->>'prefecture_arrondissements_code' = :c)) AS children,
   (SELECT min(valid_from) FROM {SCHEMA}.unit WHERE referential = :r AND code = :c) AS start,
   (SELECT CASE WHEN bool_or(valid_to IS NULL) THEN NULL ELSE max(valid_to) END
    FROM {SCHEMA}.unit WHERE referential = :r AND code = :c) AS stop,
@@ -137,14 +137,45 @@ SELECT
 """
 
 
+# The second partition of a territory: the préfectures d'arrondissements
+# divide the commune of Casablanca inside its préfecture; their sum is never
+# added to the préfecture's other subdivisions.
+SECOND_PARTITION = {"prefecture_arrondissements": "prefectures_arrondissements"}
+
+
+def partitions(unit: dict[str, Any], children: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The children grouped by partition, each saying whether it covers the
+    unit: its population adds up to the unit's own figure."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for child in children:
+        groups.setdefault(SECOND_PARTITION.get(child["level"], "subdivisions"), []).append(child)
+    out = []
+    for name, members in groups.items():
+        figures = [c.get("population") for c in members]
+        total = sum(f for f in figures if f is not None) if None not in figures else None
+        published = unit.get("population")
+        out.append(
+            {
+                "partition": name,
+                "levels": sorted({c["level"] for c in members}),
+                "count": len(members),
+                "population": total,
+                "covers": None if total is None or published is None else total == published,
+                "codes": [c["code"] for c in members],
+            }
+        )
+    return out
+
+
 def _describe(conn: sa.Connection, row: dict[str, Any], day: str) -> dict[str, Any]:
-    unit = _unit(row)
+    unit = unit_dict(row)
     code = row["code"]
     around = rows(
         conn, DESCRIBE, r=TERRITORIAL, c=code, p=row.get("parent_code") or "", d=day
     )[0]
     unit["parents"] = around["parents"]
     unit["children"] = around["children"]
+    unit["partitions"] = partitions(unit, around["children"])
     unit["code_valid_from"] = around["start"].isoformat()
     unit["code_valid_to"] = around["stop"].isoformat() if around["stop"] else None
     events = around["events"]
@@ -208,67 +239,6 @@ def casa_unit_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
 
 
 @tk.side_effect_free
-def casa_unit_search(context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """Territorial units by name (French or Arabic; insensitive to case,
-    accents, hyphens, apostrophes and Arabic letter variants) or by code prefix.
-
-    :param q: words of the name, or the beginning of a code (``06.141``)
-    :type q: string
-    :param level: only this level (region, province, prefecture, prefecture_arrondissements, cercle, commune, arrondissement)
-    :type level: string
-    :param parent: only units inside this unit (code)
-    :type parent: string
-    :param as_of: date ``YYYY-MM-DD`` (optional, default today)
-    :type as_of: string
-    :param limit: at most this many results (default 20, at most 100)
-    :type limit: int
-    :rtype: dictionary with ``count`` and ``results``
-    """
-    data = validate_input(context, data_dict, schema.unit_search(), "casa_unit_search")
-    day = data.get("as_of") or dt.date.today().isoformat()
-    q = data["q"].strip()
-    params: dict[str, Any] = {
-        "r": TERRITORIAL,
-        "d": day,
-        "limit": int(data.get("limit") or 20),
-    }
-    if schema.CODE.match(q.rstrip(".")) or q.replace(".", "").isdigit():
-        where = ["code LIKE :prefix"]
-        params["prefix"] = q.replace("%", "") + "%"
-    else:
-        words = tokens(q)
-        if not words:
-            raise tk.ValidationError({"q": [message("empty_query")]})
-        where = [f"(' ' || name_folded || ' ') LIKE :w{i}" for i in range(len(words))]
-        params.update({f"w{i}": f"%{w}%" for i, w in enumerate(words)})
-        params["exact"] = " ".join(words)
-    if data.get("level"):
-        where.append("level = :level")
-        params["level"] = data["level"]
-    if data.get("parent"):
-        where.append(
-            "code <> :parent AND (parent_code = :parent OR attributes->>'region_code' = :parent OR "
-            "attributes->>'province_code' = :parent OR attributes->>'cercle_code' = :parent OR "
-            "attributes->>'prefecture_arrondissements_code' = :parent)"
-        )
-        params["parent"] = data["parent"]
-    exact = (
-        "(name_folded = :exact OR name_folded LIKE :exact || ' %') DESC, "
-        if "exact" in params
-        else ""
-    )
-    found = fetch_all(
-        f"SELECT {UNIT_COLUMNS}, count(*) OVER () AS total FROM {SCHEMA}.unit WHERE referential = :r AND {VALID_AT} "
-        f"AND {' AND '.join(where)} ORDER BY {exact}population DESC NULLS LAST, code LIMIT :limit",
-        **params,
-    )
-    total = found[0].pop("total") if found else 0
-    for r in found[1:]:
-        r.pop("total")
-    return {"count": total, "as_of": day, "results": [_unit(r) for r in found]}
-
-
-@tk.side_effect_free
 def casa_unit_history(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Every state of a code across versions, and the events that created,
     renamed, renumbered, merged, split or retired it.
@@ -294,4 +264,4 @@ def casa_unit_history(context: Context, data_dict: DataDict) -> dict[str, Any]:
         )
     with connect() as conn:
         events = _events(conn, code)
-    return {"code": code, "states": [_unit(s) for s in states], "events": events}
+    return {"code": code, "states": [unit_dict(s) for s in states], "events": events}

@@ -26,6 +26,17 @@ def _messages() -> dict[str, str]:
         "bad_level": _("Unknown level: {value}. Possible levels: {levels}."),
         "empty_query": _("Empty search: give a name or the beginning of a code."),
         "bad_path": _("Invalid address: {value}."),
+        "not_code_list": _("Expected a list of codes (or a text of codes separated by commas)."),
+        "too_many_codes": _("Too many codes: {size}, at most {limit} per call."),
+        "not_one_of": _("Unknown value: {value}. Possible values: {choices}."),
+        "unknown_version": _("Unknown version: {value}. Versions: {labels}."),
+        "bad_number": _("Not a number: {value}."),
+        "off_globe": _("Off the globe: {value}. Expected between {low} and {high}."),
+        "outside_morocco": _("The point ({lat}, {lon}) is outside Morocco."),
+        "no_unit_here": _(
+            "No unit with boundaries contains the point ({lat}, {lon}) on {day}: boundaries are loaded "
+            "for the Casablanca-Settat region only."
+        ),
     }
 
 

@@ -146,3 +146,90 @@ def referential_diff() -> Schema:
         "from_version": [not_empty, text, unicode_safe],
         "to_version": [not_empty, text, unicode_safe],
     }
+
+
+# The most codes one casa_unit_recode call takes (referential_recode.MAX_CODES).
+MAX_CODES = 10_000
+INDICATORS = ("population", "households")
+
+
+def code_list(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """A list of codes (JSON), or one text of codes separated by commas,
+    semicolons or spaces (a GET); at most ``MAX_CODES``, each a text of at
+    most 20 characters without NUL. Malformed codes are not refused here:
+    casa_unit_recode lists them with their row."""
+    value = data.get(key)
+    if isinstance(value, str):
+        value = [c for c in value.replace(";", ",").replace(",", " ").split()]
+    if not isinstance(value, list) or not value:
+        errors[key].append(message("not_code_list"))
+        raise tk.StopOnError
+    if len(value) > MAX_CODES:
+        errors[key].append(message("too_many_codes", size=len(value), limit=MAX_CODES))
+        raise tk.StopOnError
+    for row, code in enumerate(value, start=1):
+        if isinstance(code, bool) or not isinstance(code, (str, int, float)):
+            problem = message("not_text", kind=type(code).__name__)
+        elif "\x00" in str(code):
+            problem = message("nul")
+        elif len(str(code)) > 20:
+            problem = message("too_long", size=len(str(code)), limit=20)
+        else:
+            continue
+        errors[key].append(f"{row}: {problem}")
+        raise tk.StopOnError
+    data[key] = [str(c) for c in value]
+
+
+def one_of(choices: tuple[str, ...]) -> Any:
+    def validator(value: Any) -> str:
+        if value not in choices:
+            raise tk.Invalid(message("not_one_of", value=_shown(str(value)), choices=", ".join(choices)))
+        return value
+
+    return validator
+
+
+def unit_recode() -> Schema:
+    ignore_missing, _, unicode_safe, _ = _base()
+    text = scalar_text(MAX_TEXT)
+    return {
+        "codes": [code_list],
+        "to": [ignore_missing, text, unicode_safe],
+        "as_of": [ignore_missing, text, iso_date],
+    }
+
+
+def unit_aggregate() -> Schema:
+    ignore_missing, not_empty, unicode_safe, _ = _base()
+    text = scalar_text(MAX_TEXT)
+    return {
+        "indicator": [not_empty, text, unicode_safe, one_of(INDICATORS)],
+        "level": [not_empty, text, unicode_safe, unit_level],
+        "as_of": [ignore_missing, text, iso_date],
+        "parent": [ignore_missing, text, unicode_safe, unit_code],
+    }
+
+
+def unit_locate() -> Schema:
+    ignore_missing, not_empty, unicode_safe, _ = _base()
+    text = scalar_text(MAX_TEXT)
+    return {
+        "lat": [not_empty, text, coordinate(-90.0, 90.0)],
+        "lon": [not_empty, text, coordinate(-180.0, 180.0)],
+        "level": [ignore_missing, text, unicode_safe, unit_level],
+        "as_of": [ignore_missing, text, iso_date],
+    }
+
+
+def coordinate(low: float, high: float) -> Any:
+    def validator(value: Any) -> float:
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise tk.Invalid(message("bad_number", value=_shown(str(value))))
+        if not low <= number <= high:
+            raise tk.Invalid(message("off_globe", value=number, low=low, high=high))
+        return number
+
+    return validator

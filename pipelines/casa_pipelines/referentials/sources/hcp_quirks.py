@@ -120,3 +120,45 @@ def crosswalk_quirks(crosswalk: list) -> list[Quirk]:
             )
         )
     return quirks
+
+
+# Level -> (members' level, the member's field that names the unit): the sums
+# that must equal a unit's published figure (as casa_unit_aggregate rolls up).
+SUMS = {
+    "region": ("commune", "region_code"),
+    "province": ("commune", "province_code"),
+    "prefecture": ("commune", "province_code"),
+    "cercle": ("commune", "cercle_code"),
+    "prefecture_arrondissements": ("arrondissement", "prefecture_arrondissements_code"),
+    "commune": ("arrondissement", "parent_code"),
+}
+
+
+def sum_disagreements(rows: list[dict]) -> tuple[int, list[Quirk]]:
+    """Every unit whose published population differs from the sum of its
+    published members' (communes, or arrondissements): reported, never fixed.
+    Returns the number of units checked and the quirk, if any."""
+    totals: dict[tuple[str, str], int] = {}
+    for r in rows:
+        for level, (member, key) in SUMS.items():
+            if r["level"] == member and r.get(key) and r.get("population") is not None:
+                totals[(level, r[key])] = totals.get((level, r[key]), 0) + r["population"]
+    checked, wrong = 0, []
+    for r in rows:
+        total = totals.get((r["level"], r["code"]))
+        if total is None or r.get("population") is None:
+            continue
+        checked += 1
+        if total != r["population"]:
+            wrong.append(f"{r['code']} ({r['population']} publiés, {total} en somme)")
+    if not wrong:
+        return checked, []
+    return checked, [
+        Quirk(
+            "published_sum_disagrees",
+            f"{len(wrong)} unités sur {checked} ont une population publiée différente de la somme de "
+            "celles de leurs membres : " + ", ".join(wrong),
+            tuple(w.split()[0] for w in wrong),
+            "Chiffres publiés gardés tels quels ; écart signalé.",
+        )
+    ]

