@@ -25,7 +25,7 @@ from luqum.exceptions import ParseError
 from luqum.parser import parser as _lucene_parser
 
 from ckanext.casa.normalize import tokens
-from ckanext.casa.search import dates
+from ckanext.casa.search import dates, limits
 from ckanext.casa.search.dates import DATE_COLUMNS
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
 
@@ -37,6 +37,9 @@ _PARSE_LOCK = threading.Lock()
 
 def parse_lucene(text: str) -> tree.Item:
     """Parse Lucene syntax; safe to call from several threads."""
+    refusal = limits.too_deep(text)
+    if refusal:
+        raise QuerySyntaxError(refusal)
     with _PARSE_LOCK:
         return _lucene_parser.parse(text)
 
