@@ -37,7 +37,7 @@ demo: setup-demo
 	@echo
 	@echo "Casa Urban Data: http://127.0.0.1:$(PORT)  (sysadmin API token in $(CASA_VAR)/demo/sysadmin-token)"
 	@echo
-	@source $(CASA_VAR)/demo/env.sh && $(VENV)/bin/ckan -c $$CKAN_INI run --host 127.0.0.1 --port $(PORT) --disable-reloader
+	@bash scripts/serve.sh demo
 
 test: setup-test
 	@$(MAKE) --no-print-directory lint test-ckan test-pipelines

@@ -4,7 +4,8 @@ Loads the référentiels (idempotent), serves CKAN with gunicorn and measures
 ``casa_unit_show`` and ``casa_unit_search`` over HTTP with 4 concurrent
 clients, then the recall of the name search on the gold set of variants
 (``referentials_names_bench``; ``BENCH_RECALL=0`` skips it). Prints p50/p99
-and recall at 1 and 3, and writes ``bench/results/referentials.json``.
+and recall at 1 and 3, ``casa_unit_locate`` p50/p99 and the time of a
+recode of 10,000 codes, and writes ``bench/results/referentials.json``.
 A benchmark, not a test: it asserts nothing. Targets on the reference
 machine: show p50 <= 15 ms, p99 <= 50 ms; search p50 <= 30 ms.
 """
@@ -135,6 +136,20 @@ def _measure(action: str, params: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _recode_10000(codes: list[str], rng: random.Random) -> dict[str, Any]:
+    """One call recoding 10,000 codes of any version to 2024 (POST, JSON),
+    five times: the wall time of each, as a client sees it."""
+    url = f"http://127.0.0.1:{PORT}/api/3/action/casa_unit_recode"
+    batch = {"codes": [rng.choice(codes) for _ in range(10_000)], "to": "2024"}
+    timings = []
+    with requests.Session() as session:
+        for _ in range(5):
+            start = time.perf_counter()
+            response = session.post(url, json=batch, timeout=60)
+            timings.append(round((time.perf_counter() - start) * 1000, 1))
+    return {"calls": len(timings), "ms": timings, "status": response.status_code}
+
+
 def main() -> None:
     settings = Settings.from_env()
     codes = _ensure_loaded(settings)
@@ -150,14 +165,25 @@ def main() -> None:
         )
         for _ in range(REQUESTS)
     ]
+    # Points over Casablanca-Settat (the région whose boundaries are loaded).
+    locate = [
+        {"lat": round(rng.uniform(32.9, 33.7), 5), "lon": round(rng.uniform(-8.3, -7.2), 5),
+         "as_of": "2025-01-01"}
+        for _ in range(REQUESTS)
+    ]
     server = _serve(str(settings.ckan_ini))
     try:
         _measure("casa_unit_show", show[:40])  # warm the workers' engines
         _measure("casa_unit_search", search[:40])
         results = {
             "clients": CLIENTS,
+            # CKAN's cheapest action, for the floor the machine gives every
+            # request in this run (the actions' times are read against it).
+            "status_show_baseline": _measure("status_show", [{}] * REQUESTS),
             "casa_unit_show": _measure("casa_unit_show", show),
             "casa_unit_search": _measure("casa_unit_search", search),
+            "casa_unit_locate": _measure("casa_unit_locate", locate),
+            "casa_unit_recode_10000": _recode_10000(codes, rng),
         }
         if os.environ.get("BENCH_RECALL", "1") == "1":
             results["name_search_recall"] = recall(f"http://127.0.0.1:{PORT}")

@@ -6,7 +6,10 @@ and our connection, in batches) and measures ``package_search`` over HTTP
 (gunicorn, 2 workers) with 4 concurrent clients. Prints p50/p99 per query
 kind and writes them to ``bench/results/search.json``.
 
-Each size is measured twice: with the result cache off (``uncached``: the
+Before any generated dataset is loaded, the relevance set
+(tests/ckanext/search/relevance.yaml) is asked of the catalogue that ``make
+demo`` publishes, and its recall@10 printed (``BENCH_SIZES=`` empty: only
+that). Each size is measured twice: with the result cache off (``uncached``: the
 reference figures, every request computed in SQL) and then with it on
 (``cached``: search/cache.py, after every query was asked twice), reported
 apart. ``BENCH_SIZES``, ``BENCH_REQUESTS``, ``BENCH_MODES`` and
@@ -17,7 +20,6 @@ This is a benchmark, not a test: it asserts nothing and prints figures.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import random
@@ -26,23 +28,14 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import requests
+from search_data import GROUPS, ORGS, VOCAB, make_dataset, one_word, words
 
 ROOT = Path(__file__).resolve().parent.parent
-# BENCH_VOCAB=zipf: an additional scenario, reported apart (search-zipf.json).
-# The default vocabulary (49 French and 40 Arabic words drawn uniformly)
-# makes every word frequent: one French word is in about 14% of the
-# datasets, "population" (also in a group's name) in 36%. With zipf, words
-# come from 2,000-word vocabularies (the same words first, then generated
-# ones) with Zipf's law (weight 1/rank), for the datasets and for the
-# queries alike: most asked words are rare, the most common still very
-# common.
-VOCAB = os.environ.get("BENCH_VOCAB", "uniform")
 RESULTS = ROOT / "bench" / "results" / ("search.json" if VOCAB == "uniform" else f"search-{VOCAB}.json")
-SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
+SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",") if s]
 REQUESTS_PER_KIND = int(os.environ.get("BENCH_REQUESTS", "200"))
 CLIENTS = 4
 PORT = int(os.environ.get("BENCH_PORT", "5077"))
@@ -52,51 +45,6 @@ REUSE = os.environ.get("BENCH_REUSE", "") not in ("", "0")
 # Each size is measured with the result cache off (the reference figures),
 # then on (search/cache.py; reported apart, as a cache's figures).
 MODES = [m for m in os.environ.get("BENCH_MODES", "uncached,cached").split(",") if m]
-
-FR_WORDS = ["population", "ménages", "école", "collège", "lycée", "santé", "hôpital", "transport", "tramway", "bus", "stationnement", "déchets", "collecte", "propreté", "éclairage", "voirie", "espaces", "verts", "parc", "jardin", "pollution", "qualité", "air", "eau", "assainissement", "culture", "théâtre", "bibliothèque", "musée", "tourisme", "hôtel", "sécurité", "marché", "commerce", "emploi", "activité", "logement", "habitat", "recensement", "arrondissement", "préfecture", "commune", "équipement", "sport", "stade", "piscine", "mosquée"]
-AR_WORDS = ["السكان", "الأسر", "المدرسة", "الثانوية", "الصحة", "المستشفى", "النقل", "الترامواي", "الحافلة", "ركن", "النفايات", "النظافة", "الإنارة", "الطرق", "المساحات", "الخضراء", "الحديقة", "التلوث", "جودة", "الهواء", "الماء", "التطهير", "الثقافة", "المسرح", "المكتبة", "المتحف", "السياحة", "الفندق", "الأمن", "السوق", "التجارة", "الشغل", "السكن", "الإحصاء", "المقاطعة", "العمالة", "الجماعة", "التجهيزات", "الرياضة", "الملعب", "المسبح", "المسجد"]
-PLACES = [
-    "Anfa", "Maârif", "Sidi Belyout", "Aïn Chock", "Hay Hassani", "Sidi Bernoussi",
-    "Ben M'Sick", "Moulay Rachid", "Al Fida", "Mers Sultan", "Aïn Sebaâ", "Hay Mohammadi",
-    "Roches Noires", "Sidi Moumen", "Sbata", "Sidi Othmane",
-]
-FORMATS = ["CSV", "XLSX", "GeoJSON", "JSON", "Parquet", "PDF"]
-LICENSES = ["cc-by", "odc-odbl", "cc-zero", "other-open"]
-ORGS = [f"org-{i:02d}" for i in range(20)]
-GROUPS = [
-    "administration-participation", "interet-general", "mobilite",
-    "services-urbains", "environnement", "territoire-population",
-]
-
-
-def _generated(letters: list[str], count: int, seed: int) -> list[str]:
-    """``count`` distinct pseudo-words of 2 to 4 syllables."""
-    rng = random.Random(seed)
-    words: dict[str, None] = {}
-    while len(words) < count:
-        words["".join(rng.choice(letters) for _ in range(rng.randint(2, 4)))] = None
-    return list(words)
-
-
-_FR_SYLLABLES = [c + v for c in "bcdfglmnprstv" for v in ("a", "e", "i", "o", "u", "ou", "é")]
-_AR_SYLLABLES = [c + v for c in "بتجدرسطعفقكلمنهو" for v in ("ا", "و", "ي", "")]
-ZIPF = {
-    "fr": FR_WORDS + [w for w in _generated(_FR_SYLLABLES, 2100, 1) if w not in FR_WORDS][: 2000 - len(FR_WORDS)],
-    "ar": AR_WORDS + [w for w in _generated(_AR_SYLLABLES, 2100, 2) if w not in AR_WORDS][: 2000 - len(AR_WORDS)],
-}
-_ZIPF_WEIGHTS = {lang: [1 / rank for rank in range(1, len(v) + 1)] for lang, v in ZIPF.items()}
-
-
-def words(rng: random.Random, lang: str, count: int) -> list[str]:
-    """``count`` distinct words: uniform over the small vocabulary (the
-    reference scenario) or by Zipf's law over the large one."""
-    if VOCAB == "uniform":
-        return rng.sample(FR_WORDS if lang == "fr" else AR_WORDS, count)
-    chosen: dict[str, None] = {}
-    while len(chosen) < count:
-        chosen[rng.choices(ZIPF[lang], weights=_ZIPF_WEIGHTS[lang])[0]] = None
-    return list(chosen)
-
 
 def log(message: str) -> None:
     print(f"[bench-search] {message}", flush=True)
@@ -128,41 +76,6 @@ def ensure_orgs_and_groups() -> dict[str, str]:
         except tk.ObjectNotFound:
             tk.get_action("group_create")(dict(context), {"name": name, "title": name})
     return ids
-
-
-def make_dataset(rng: random.Random, index: int, org_ids: dict[str, str]) -> dict:
-    org = rng.choice(ORGS)
-    place = rng.choice(PLACES)
-    fr = words(rng, "fr", 4)
-    ar = words(rng, "ar", 3)
-    when = dt.datetime(2018, 1, 1) + dt.timedelta(minutes=rng.randrange(4_000_000))
-    tags = [{"name": t} for t in words(rng, "fr", 3)]
-    resources = [
-        {"name": f"{fr[0]} {place} {year}", "description": " ".join(ar), "format": rng.choice(FORMATS),
-         "url": f"https://data.example.invalid/{index}/{year}"}
-        for year in rng.sample(range(2004, 2025), rng.randint(1, 3))
-    ]
-    pkg = {
-        "id": str(uuid.UUID(int=rng.getrandbits(128))),
-        "name": f"jeu-{index:06d}",
-        "title": f"{fr[0].capitalize()} et {fr[1]} – {place} ({' '.join(ar[:2])})",
-        "notes": f"{' '.join(fr)} {place}. {' '.join(ar)}.",
-        "state": "active",
-        "private": False,
-        "type": "dataset",
-        "owner_org": org_ids[org],
-        "organization": {"name": org, "id": org_ids[org], "title": f"Organisation {org}"},
-        "license_id": rng.choice(LICENSES),
-        "metadata_created": when.isoformat(),
-        "metadata_modified": (when + dt.timedelta(days=rng.randrange(300))).isoformat(),
-        "tags": tags,
-        "groups": [{"name": g} for g in rng.sample(GROUPS, rng.randint(1, 2))],
-        "resources": resources,
-        "extras": [],
-        "num_resources": len(resources),
-        "num_tags": len(tags),
-    }
-    return pkg
 
 
 class BufferedConnection:
@@ -227,21 +140,25 @@ def bulk_load(count: int, start: int, org_ids: dict[str, str]) -> float:
     return time.perf_counter() - began
 
 
-def _one(rng: random.Random, lang: str) -> str:
-    if VOCAB == "uniform":  # as the reference scenario always drew it
-        return rng.choice(FR_WORDS if lang == "fr" else AR_WORDS)
-    return words(rng, lang, 1)[0]
-
-
 def queries(rng: random.Random) -> dict[str, list[dict]]:
     facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
+    # What the search page asks since it has a territory facet.
+    page_facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id", "spatial_coverage"])
     return {
         "french_text": [{"q": " ".join(words(rng, "fr", 2)).replace("é", "e")} for _ in range(50)],
-        "arabic_text": [{"q": _one(rng, "ar").replace("أ", "ا")} for _ in range(50)],
-        "facets": [{"q": rng.choice(["", _one(rng, "fr")]), "facet.field": facets, "facet.limit": 50}
+        "arabic_text": [{"q": one_word(rng, "ar").replace("أ", "ا")} for _ in range(50)],
+        "facets": [{"q": rng.choice(["", one_word(rng, "fr")]), "facet.field": facets, "facet.limit": 50}
                    for _ in range(50)],
         "fq_organization": [{"fq": f"organization:{rng.choice(ORGS)}"} for _ in range(50)],
         "sort_modified": [{"sort": "metadata_modified desc", "start": rng.randrange(0, 200)} for _ in range(50)],
+        # Kinds added with stemming, boolean operators and the territory facet
+        # (not in runs before them).
+        "page_facets": [{"q": rng.choice(["", one_word(rng, "fr")]), "facet.field": page_facets, "facet.limit": 50}
+                        for _ in range(50)],
+        "boolean_prefix": [{"q": rng.choice([f"{one_word(rng, 'fr')} OR {one_word(rng, 'fr')}",
+                                             f"{one_word(rng, 'fr')[:3]}*",
+                                             f"{one_word(rng, 'ar')} NOT {one_word(rng, 'fr')}"])}
+                           for _ in range(50)],
     }
 
 
@@ -312,6 +229,29 @@ def serve(ini: str) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
+def relevance() -> dict:
+    """recall@10 of the relevance set on the demo's catalogue, alone in the
+    index (then removed)."""
+    import ckan.plugins.toolkit as tk
+
+    sys.path.insert(0, str(ROOT / "tests" / "ckanext" / "search"))
+    import search_relevance
+
+    names = search_relevance.create_catalogue()
+    try:
+        outcomes = search_relevance.evaluate()
+    finally:
+        site = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        for name in names:
+            tk.get_action("dataset_purge")({"user": site["name"], "ignore_auth": True}, {"id": name})
+    for line in search_relevance.summary(outcomes).splitlines():
+        log(line)
+    by_lang = {lang: round(search_relevance.recall_at_10([o for o in outcomes if o.query.lang == lang]), 3)
+               for lang in ("fr", "ar", "en")}
+    return {"queries": len(outcomes), "recall_at_10": round(search_relevance.recall_at_10(outcomes), 3),
+            "by_language": by_lang, "missed": [o.query.q for o in outcomes if o.missed]}
+
+
 def main() -> None:
     ini = os.environ["CKAN_INI"]
     app = load_ckan(ini)
@@ -333,6 +273,8 @@ def main() -> None:
             model.Session.execute(sa.text("TRUNCATE casa_search_document CASCADE"))
             model.Session.execute(sa.text("DELETE FROM package WHERE name LIKE 'jeu-%'"))
             model.Session.commit()
+        if not loaded:
+            results["relevance"] = relevance()
         org_ids = ensure_orgs_and_groups()
         for size in SIZES:
             if size < loaded:

@@ -82,7 +82,7 @@ class ValidationFailed(PipelineError):
     exit_code = EXIT_INVALID
 
     def __init__(self, report: Report) -> None:
-        n = len(report.issues)
+        n = report.total
         super().__init__(
             f"Les données ne sont pas valides : {n} problème(s) trouvé(s).",
             f"The data is not valid: {n} problem(s) found.",

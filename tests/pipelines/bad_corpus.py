@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -69,6 +70,18 @@ def generate(target: Path) -> None:
     _xlsx(target / "nul_escape.xlsx", [E_HEADER.strip().split(","),
                                        ["EQ-000001", "Anfa", "", "enseignement", "06.141.01.01", "2020-01-01", 30]])
     w("nul_escape.xlsx", _with_nul_escape(target / "nul_escape.xlsx", "Anfa"))
+    # Issue 13: the steward CLI's faults.
+    w("deep_nesting.geojson", ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+                               '"geometry": {"type": "Point", "coordinates": ' + "[" * 100_000 + "]" * 100_000 +
+                               "}}]}").encode())
+    w("wide_columns.csv", (",".join(f"k{i}" for i in range(10_000)) + "\n" + ",".join("x" * 10_000) + "\n").encode())
+    w("wide_row.csv", (P_HEADER + "06,region,Casablanca,total,1,1,49.9,50.1\n" + "06,region,Casablanca,total,1,1,49.9,50.1"
+                       + ",x" * 10_000 + "\n").encode())
+    # Non-regular files: a device's and a FIFO's size (st_size 0) says nothing of what a read gives.
+    os.symlink("/dev/zero", target / "device_symlink.csv")
+    os.mkfifo(target / "fifo.csv")
+    os.symlink("/dev/zero", target / "zip_member_device.zip")
+    w("zip_wide_member.zip", _zip({"data.csv": (target / "wide_columns.csv").read_bytes()}))
 
 
 def _with_nul_escape(path: Path, text: str) -> bytes:

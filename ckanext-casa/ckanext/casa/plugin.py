@@ -8,15 +8,21 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.casa import cli
+from ckanext.casa import cli, security
 from ckanext.casa.interop import plugin_parts as interop
 from ckanext.casa.logic import (
+    activity_privacy,
     auth,
+    datastore_errors,
+    datastore_formulas,
     datastore_text,
     localized_groups,
+    privacy,
+    privacy_auth,
     referential_actions,
     referential_views,
     release_history,
+    url_safety,
 )
 from ckanext.casa.views import downloads, reports
 from ckanext.casa.views.map_view import MapView, create_views_after_write
@@ -24,7 +30,15 @@ from ckanext.datastore.interfaces import IDatastore
 
 
 def _actions() -> dict:
-    return {**referential_actions.get_actions(), **localized_groups.get_actions()}
+    actions = {**referential_actions.get_actions(), **localized_groups.get_actions(),
+               **privacy.get_actions(), **datastore_errors.get_actions()}
+    if p.plugin_loaded("activity"):
+        actions.update(activity_privacy.get_actions())
+    return actions
+
+
+def _auth_functions() -> dict:
+    return {**auth.get_auth_functions(), **privacy_auth.get_auth_functions()}
 
 
 def _blueprints() -> list:
@@ -35,8 +49,9 @@ def _blueprints() -> list:
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.actions(_actions)
-@tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.auth_functions(_auth_functions)
 @tk.blanket.blueprints(_blueprints)
+@tk.blanket.validators(url_safety.get_validators)
 class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
     # ITranslation: our catalogues, i18n/<fr|ar|en>/LC_MESSAGES/ckanext-casa.mo,
     # merged over CKAN's own (ours win, so they also supply CKAN strings that
@@ -45,6 +60,7 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
     p.implements(p.IConfigurer)
     p.implements(p.IClick)
     p.implements(IDatastore, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     # IResourceView: the casa_map view (views/map_view.py).
     p.implements(p.IResourceView, inherit=True)
@@ -52,6 +68,10 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
+
+    # IMiddleware: our guards around CKAN's own views (security.py).
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        return security.install(app, config)
 
     def get_commands(self) -> list:
         return [cli.casa]
@@ -81,4 +101,5 @@ class CasaPlugin(p.SingletonPlugin, DefaultTranslation, MapView):
     # IDatastore: folded text search in the pipelines' published tables.
     def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],
                          query_dict: dict[str, Any]) -> dict[str, Any]:
-        return datastore_text.fold_text_query(context, data_dict, query_dict)
+        query_dict = datastore_text.fold_text_query(context, data_dict, query_dict)
+        return datastore_formulas.neutralise_formulas(data_dict, fields_types, query_dict)

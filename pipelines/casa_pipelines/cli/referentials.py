@@ -14,6 +14,7 @@ import datetime as dt
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from casa_pipelines.cli.common import guarded
 from casa_pipelines.config import Settings
@@ -113,13 +114,9 @@ def _render_errors(err: ValidationFailed) -> None:
     for column in ("contrôle", "ligne", "champ", "type", "message"):
         table.add_column(column)
     for issue in report.errors[:200]:
-        table.add_row(
-            issue.check,
-            str(issue.row or ""),
-            issue.field or "",
-            issue.type,
-            issue.message,
-        )
+        # Messages quote the data: shown as typed, never read as rich markup or emoji codes.
+        table.add_row(*(Text(v) for v in (issue.check, str(issue.row or ""), issue.field or "", issue.type,
+                                          issue.message)))
     console.print(table)
     if len(report.errors) > 200:
         console.print(f"… et {len(report.errors) - 200} autres erreurs.")
@@ -143,9 +140,9 @@ def _render(outcome: loading.Outcome) -> None:
         quirks.add_column("traitement")
         for q in outcome.extract.quirks:
             quirks.add_row(
-                q.kind,
-                q.message if len(q.message) < 400 else q.message[:400] + "…",
-                q.resolution,
+                Text(q.kind),
+                Text(q.message if len(q.message) < 400 else q.message[:400] + "…"),
+                Text(q.resolution),
             )
         console.print(quirks)
     if outcome.diff is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from casa_pipelines import config
 from casa_pipelines.cli.common import guarded, spec_of
@@ -60,8 +61,9 @@ def releases_command(dataset: str, lang: str) -> None:
         if r.status == "scheduled" and r.embargo_until:
             status += f" ({r.embargo_until.isoformat()})"
         grid.add_row(str(r.number), r.created_at.strftime("%Y-%m-%d %H:%M"), str(r.rows), r.sha256[:12], status,
-                     r.published_at.strftime("%Y-%m-%d %H:%M") if r.published_at else "", r.source,
-                     ", ".join(waived[r.number]))
+                     r.published_at.strftime("%Y-%m-%d %H:%M") if r.published_at else "",
+                     # A file name or a waiver's reason is data: shown as typed, never read as rich markup.
+                     Text(r.source), Text(", ".join(waived[r.number])))
     Console(width=160).print(grid)
 
 
@@ -112,5 +114,5 @@ def status_command(fmt: str, lang: str) -> None:
         todo = row["todo_fr"] if lang == "fr" else row["todo_en"]
         grid.add_row(row["dataset"], str(row["published"] or "—"), row["published_at"] or "",
                      str(row["latest"] or "—"), STATUS_LABELS[lang].get(row["latest_status"] or "", "—"),
-                     "; ".join(todo))
+                     Text("; ".join(todo)))
     Console(width=160).print(grid)

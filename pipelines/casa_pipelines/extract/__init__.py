@@ -6,21 +6,24 @@ as ``n/a`` in a number column is reported, never turned into a blank.
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
+import weakref
 from pathlib import Path
 
 from casa_pipelines.errors import SourceError
 from casa_pipelines.extract import csv_file
-from casa_pipelines.extract.archive import ArchiveLimits, read_member
+from casa_pipelines.extract.archive import ArchiveLimits, remove_spool, spool_member
 from casa_pipelines.extract.csv_reader import read_csv, read_in_memory
 from casa_pipelines.extract.encoding import check_binary, decode
+from casa_pipelines.extract.files import MAX_FILE_BYTES, read_bounded
 from casa_pipelines.extract.geojson_reader import read_geojson
-from casa_pipelines.extract.table import Table
+from casa_pipelines.extract.table import Table, check_width
 from casa_pipelines.extract.xlsx_reader import read_xlsx
 from casa_pipelines.spec import SourceSpec
 
 __all__ = ["MAX_FILE_BYTES", "Table", "extract", "extract_bytes"]
 
-MAX_FILE_BYTES = 2 << 30
 _SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx",
                    ".geojson": "geojson", ".json": "geojson", ".zip": "zip"}
 
@@ -40,29 +43,45 @@ def _format_of(name: str, declared: str | None) -> str:
 
 
 def extract(path: Path, source: SourceSpec | None = None, *, encoding: str | None = None,
-            limits: ArchiveLimits | None = None) -> Table:
-    """Read ``path`` as declared by ``source``; ``encoding`` overrides it."""
+            limits: ArchiveLimits | None = None, name: str | None = None) -> Table:
+    """Read ``path`` as declared by ``source``; ``encoding`` overrides it.
+    ``name``: how messages name the file (by default its file name)."""
     path = Path(path)
+    name = name or path.name
+    source = source or SourceSpec()
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceError(f"{path.name} : {size:,} octets, au-delà de la limite de {MAX_FILE_BYTES:,}.",
-                              f"{path.name}: {size:,} bytes, over the {MAX_FILE_BYTES:,} limit.")
-        source = source or SourceSpec()
-        if _format_of(path.name, source.format) == "csv":
-            plan = csv_file.scan(path, encoding or source.encoding, source.delimiter)
+        fmt = _format_of(name, source.format)
+        if fmt == "zip":
+            return _extract_zip(path, name, source, encoding, limits or ArchiveLimits())
+        if fmt == "csv":
+            plan = csv_file.scan(path, encoding or source.encoding, source.delimiter, name=name)
             if plan is not None:
                 # Read in place by the engine: the file is never held in memory.
-                return Table(name=path.name, header=plan.header, format="csv", encoding="utf-8",
-                             delimiter=plan.delimiter, file=plan, reader=read_in_memory)
-        data = path.read_bytes()
+                return check_width(Table(name=name, header=plan.header, format="csv", encoding="utf-8",
+                                         delimiter=plan.delimiter, file=plan, reader=read_in_memory))
+        data = read_bounded(path, name)
     except FileNotFoundError:
         raise SourceError(f"Fichier introuvable : {path}", f"File not found: {path}") from None
     except IsADirectoryError:
         raise SourceError(f"{path} est un dossier, pas un fichier.", f"{path} is a directory, not a file.") from None
     except PermissionError:
         raise SourceError(f"Lecture refusée : {path}", f"Permission denied: {path}") from None
-    return extract_bytes(data, path.name, source, encoding=encoding, limits=limits)
+    return extract_bytes(data, name, dataclasses.replace(source, format=fmt), encoding=encoding, limits=limits)
+
+
+def _extract_zip(path: Path, name: str, source: SourceSpec, encoding: str | None, limits: ArchiveLimits) -> Table:
+    member, spooled = spool_member(path, name, source.member, limits)
+    try:
+        inner = f"{name}!{member}"
+        if _format_of(member, None) == "zip":
+            raise SourceError(f"{inner} : archive dans une archive, refusée.", f"{inner}: nested archive refused.")
+        table = extract(spooled, dataclasses.replace(source, format=None), encoding=encoding, name=inner)
+    except BaseException:
+        remove_spool(spooled)
+        raise
+    # The member's file lives as long as the table that may read it in place.
+    weakref.finalize(table, remove_spool, spooled)
+    return table
 
 
 def extract_bytes(data: bytes, name: str, source: SourceSpec | None = None, *,
@@ -70,11 +89,12 @@ def extract_bytes(data: bytes, name: str, source: SourceSpec | None = None, *,
     source = source or SourceSpec()
     fmt = _format_of(name, source.format)
     if fmt == "zip":
-        member, data = read_member(data, name, source.member, limits or ArchiveLimits())
-        name = f"{name}!{member}"
-        fmt = _format_of(member, None)
-        if fmt == "zip":
-            raise SourceError(f"{name} : archive dans une archive, refusée.", f"{name}: nested archive refused.")
+        with tempfile.TemporaryDirectory(prefix="casa-zip-") as folder:
+            archive = Path(folder) / "archive.zip"
+            archive.write_bytes(data)
+            table = extract(archive, source, encoding=encoding, limits=limits, name=name)
+            table.load()  # the folder goes away: nothing may be read in place from it
+            return table
     if not data.strip():
         raise SourceError(f"{name} est vide.", f"{name} is empty.")
     if fmt == "xlsx":
@@ -83,7 +103,8 @@ def extract_bytes(data: bytes, name: str, source: SourceSpec | None = None, *,
     text, used = decode(data, name, encoding or source.encoding)
     if fmt == "geojson":
         return _without_nul(read_geojson(text, name, used), "la propriété", "property")
-    return read_csv(text, name, encoding=used, delimiter=source.delimiter, raw=data if used == "utf-8" else None)
+    return check_width(read_csv(text, name, encoding=used, delimiter=source.delimiter,
+                                raw=data if used == "utf-8" else None))
 
 
 def _without_nul(table: Table, what_fr: str, what_en: str) -> Table:

@@ -32,6 +32,7 @@ from casa_pipelines.extract.csv_reader import (
     sniff_delimiter,
 )
 from casa_pipelines.extract.encoding import BINARY_MAGIC
+from casa_pipelines.extract.files import MAX_FILE_BYTES, open_regular, too_big
 from casa_pipelines.extract.table import CsvFile
 
 BLOCK = 8 << 20
@@ -56,17 +57,23 @@ def _utf8_declared(declared: str | None) -> bool:
         return False
 
 
-def _blocks(path: Path) -> Iterator[bytes | None]:
+def _blocks(path: Path, name: str) -> Iterator[bytes | None]:
     """The file in blocks that end at a line break (the last one may not);
-    None for a line too long to be a CSV row."""
-    with path.open("rb") as f:
+    None for a line too long to be a CSV row. Refused past MAX_FILE_BYTES
+    actually read (a device or a growing file has no trustworthy size)."""
+    read = 0
+    with open_regular(path, name) as f:
         while block := f.read(BLOCK):
+            read += len(block)
             if not block.endswith(b"\n"):
                 tail = f.readline(2 * BLOCK)
                 if len(tail) == 2 * BLOCK and not tail.endswith(b"\n"):
                     yield None
                     return
                 block += tail
+                read += len(tail)
+            if read > MAX_FILE_BYTES:
+                raise too_big(name)
             yield block
 
 
@@ -81,7 +88,8 @@ def _valid_utf8(chunk: bytes) -> bool:
     return True
 
 
-def scan(path: Path, declared_encoding: str | None, declared_delimiter: str | None) -> CsvFile | None:
+def scan(path: Path, declared_encoding: str | None, declared_delimiter: str | None,
+         name: str | None = None) -> CsvFile | None:
     """Return the file's reading plan, or None for the in-memory path."""
     if not _utf8_declared(declared_encoding) or (declared_delimiter and declared_delimiter not in DELIMITERS):
         return None
@@ -90,7 +98,7 @@ def scan(path: Path, declared_encoding: str | None, declared_delimiter: str | No
     crlf = False
     stray = cell_start = None
     last = b""
-    for chunk in _blocks(path):
+    for chunk in _blocks(path, name or path.name):
         if chunk is None or b"\x00" in chunk:
             return None
         if not chunk.isascii() and not _valid_utf8(chunk):

@@ -8,7 +8,8 @@ import io
 
 from casa_pipelines.errors import SourceError
 from casa_pipelines.extract.csv_fast import read_regular
-from casa_pipelines.extract.table import Table
+from casa_pipelines.extract.files import read_bounded
+from casa_pipelines.extract.table import Table, check_width
 
 DELIMITERS = ",;\t|"
 MAX_LINE_CHARS = 1 << 20  # longer lines are a missing newline or a corrupt export
@@ -93,6 +94,6 @@ def read_in_memory(table: Table) -> Table:
     """The cells of a table that was to be read in place (``table.file``),
     read into memory by the reader above."""
     assert table.file is not None
-    data = table.file.path.read_bytes()
-    return read_csv(data.decode("utf-8"), table.name, encoding=table.encoding or "utf-8",
-                    delimiter=table.file.delimiter, raw=data)
+    data = read_bounded(table.file.path, table.name)
+    return check_width(read_csv(data.decode("utf-8"), table.name, encoding=table.encoding or "utf-8",
+                                delimiter=table.file.delimiter, raw=data))

@@ -8,6 +8,29 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from casa_pipelines.errors import SourceError
+
+# The widest table read (header or row), documented in the README: wider files are an
+# export gone wrong, and every column costs its share of every check.
+MAX_COLUMNS = 500
+
+
+def check_width(table: Table) -> Table:
+    """``table``, or ``SourceError`` naming where it is wider than ``MAX_COLUMNS``."""
+    if len(table.header) > MAX_COLUMNS:
+        where_fr, where_en, n = "l'en-tête", "the header", len(table.header)
+    elif table.file is None and table.rows_ is not None and (
+            wide := next(((num, len(r)) for num, r in zip(table.row_numbers, table.rows_) if len(r) > MAX_COLUMNS),
+                         None)):
+        where_fr, where_en, n = f"la ligne {wide[0]}", f"row {wide[0]}", wide[1]
+    else:
+        return table
+    raise SourceError(
+        f"{table.name} : {n} colonnes dans {where_fr}, au-delà de la limite de {MAX_COLUMNS} ; vérifiez le "
+        "séparateur ou découpez le fichier.",
+        f"{table.name}: {n} columns in {where_en}, over the limit of {MAX_COLUMNS}; check the delimiter or "
+        "split the file.")
+
 
 @dataclass(frozen=True)
 class CsvFile:

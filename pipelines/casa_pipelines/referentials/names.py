@@ -17,8 +17,9 @@ Two keys per name, both indexed with pg_trgm in ``referentials.unit_name``:
   vowels go: "Tetouan" keeps t-t-n), words joined, so
   "Mohammedia", "Muhammadiya" and "Mohammadia" give one key, and "Ben M'sik"
   and "Benmsick" another. Arabic: ذ -> د, ظ -> ض, ث -> ت, گ/ݣ/ڭ -> ك,
-  ڤ -> ف, پ -> ب, ہ/ۃ -> ه, the long vowels ا و ي and a final ه dropped
-  inside a word, a leading alif dropped, doubled letters single, words joined,
+  ڤ -> ف, پ -> ب, ہ/ۃ -> ه (and the Urdu and Pashto letters of the same sounds), the long vowels ا و ي and a final ه dropped
+  inside a word, a leading alif dropped, emphatic letters as plain ones
+  (ط ت, ق ك, ص س, ض د, ح ه), doubled letters single, words joined,
   so "ابن امسيك" and "ابن مسيك" meet.
 
 Bump ``KEY_VERSION`` when a rule changes: the loader then recomputes the
@@ -33,7 +34,7 @@ import re
 
 from casa_pipelines.normalize import fold
 
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 # Abbreviations and spellings of the words that start Moroccan place names.
 WORDS = {
@@ -78,8 +79,16 @@ ARABIC_LETTERS = str.maketrans(
     {
         "ذ": "د", "ظ": "ض", "ث": "ت", "گ": "ك", "ݣ": "ك", "ڭ": "ك", "ڤ": "ف",
         "پ": "ب", "ہ": "ه", "ۃ": "ه", "ﻻ": "لا",
+        # Urdu, Pashto and Kurdish letters that GeoNames' names in Arabic
+        # script use for the same sounds: ٹ ټ -> ت, ڈ -> د, ڑ ڕ -> ر,
+        # ں -> ن, ھ -> ه, ې ۍ -> ي, ګ -> ك, ږ -> ز; the Kurdish vowel ە dropped.
+        "ٹ": "ت", "ټ": "ت", "ڈ": "د", "ڑ": "ر", "ڕ": "ر", "ں": "ن", "ھ": "ه", "ە": None,
+        "ې": "ي", "ۍ": "ي", "ګ": "ك", "ږ": "ز",
     }
 )
+# In the skeleton only: the emphatic letters as the plain ones that
+# transcriptions from other scripts use (طنجة, تنجه).
+ARABIC_PLAIN = str.maketrans({"ط": "ت", "ق": "ك", "ص": "س", "ض": "د", "ح": "ه"})
 ARABIC_VOWELS = re.compile(r"(?<!^)[اوي]|ه$")
 
 
@@ -120,7 +129,7 @@ def _latin_skeleton(word: str) -> str:
 
 
 def _arabic_skeleton(word: str) -> str:
-    word = _single(word.lstrip("ا") or word)
+    word = _single((word.lstrip("ا") or word).translate(ARABIC_PLAIN))
     return ARABIC_VOWELS.sub("", word)
 
 

@@ -92,7 +92,7 @@ def ingest(spec: DatasetSpec, path: Path, url: str, *, encoding: str | None = No
     table = extract(path, spec.source, encoding=encoding)
     step("validate")
     report = validate(table, spec, referential=referential, run_suite=False)
-    if any(not waivable(issue.type) for issue in report.issues):
+    if any(not waivable(issue.type) for issue in report.errors):
         raise ValidationFailed(report)
     descriptor = load_schema(spec.schema_path)
     schema = compile_schema(descriptor)

@@ -12,6 +12,7 @@ import yaml
 from casa_pipelines.errors import SpecError
 from casa_pipelines.extract.table import Table
 from casa_pipelines.spec import DatasetSpec
+from casa_pipelines.validate.budget import MAX_PER_KIND
 from casa_pipelines.validate.engine import compile_schema, validate_table
 from casa_pipelines.validate.geometry import geometry_issues
 from casa_pipelines.validate.issue import Issue
@@ -46,7 +47,7 @@ def validate(table: Table, spec: DatasetSpec, *, referential: ReferentialLookup 
     report = Report(dataset=spec.slug, source=table.name, rows=table.n_rows,
                     fields={f["name"]: f for f in descriptor["fields"]}, primary_key=schema.primary_key,
                     encoding=table.encoding, delimiter=table.delimiter)
-    report.add("table-schema", validate_table(table, schema, formulas=True))
+    report.add("table-schema", validate_table(table, schema, formulas=True, per_kind=MAX_PER_KIND))
     if not table.n_rows:
         report.add("rows", [Issue("no-rows", None, None, None, None, "", "rows")])
     if table.geometries is not None:

@@ -9,6 +9,7 @@ semantics follow frictionless-py 5 (``table/header.py``, ``table/row.py``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ import pyarrow as pa
 
 from casa_pipelines.errors import SpecError
 from casa_pipelines.extract.table import Table
+from casa_pipelines.validate.budget import IssueBudget, IssueList
 from casa_pipelines.validate.fields import CompiledField, compile_field, lit
 from casa_pipelines.validate.issue import Issue
 from casa_pipelines.validate.issue_types import rank
@@ -161,34 +163,50 @@ def memory_source(con: duckdb.DuckDBPyConnection, table: Table, width: int) -> s
     return "src_memory"
 
 
-FORMULA_RE = r"^[=+\-@][ ]*[A-Za-z_.]+[ ]*\("
+# OWASP's CSV injection guidance: a cell starting with =, +, -, @, tab or carriage return may be
+# run as a formula (`+cmd|' /C calc'!A0` needs no function call). A plain signed number
+# (`-12.5`, `+212 522 12 34 56`) is data, not a formula.
+FORMULA_RE = "^[=+\\-@\t\r]"
+PLAIN_NUMBER_RE = "^[+-]?[0-9][0-9 .,]*$"
 # Bits of a cell's problem mask; constraints take the bits from _CONSTRAINT_BIT up, in order.
-_TYPE, _REQUIRED, _MISSING, _FORMULA, _RANGE, _CONSTRAINT_BIT = 1, 2, 4, 8, 16, 5
+_TYPE, _REQUIRED, _MISSING, _FORMULA, _RANGE, _IMPLAUSIBLE, _CONSTRAINT_BIT = 1, 2, 4, 8, 16, 32, 6
+# Dates outside these years are valid for the Table Schema but almost always a typing slip or
+# a placeholder (9999-12-31, 0001-01-01): a warning, not an error (the README documents them).
+PLAUSIBLE_DATES = ("1800-01-01", "2100-12-31")
 # What PostgreSQL's bigint holds: an integer beyond is valid for the Table Schema
 # (and frictionless) but could not be staged without being lost.
 _BIGINT = (-(2 ** 63), 2 ** 63 - 1)
 
 
-def validate_table(table: Table, schema: CompiledSchema, *, formulas: bool = False) -> list[Issue]:
+def validate_table(table: Table, schema: CompiledSchema, *, formulas: bool = False,
+                   per_kind: int | None = None) -> IssueList:
     """Table Schema issues, as frictionless reports them; with ``formulas``,
     also what frictionless does not check (so off when comparing engines):
     text cells that a spreadsheet would run as a formula, and integers
     beyond what PostgreSQL's bigint can store.
 
     One DuckDB pass over the cells keeps only the rows with a problem, as
-    per-cell bit masks, and the key columns the uniqueness checks need."""
+    per-cell bit masks, and the key columns the uniqueness checks need.
+    With ``per_kind``, only the first issues of each type and column are
+    kept, all counted (budget.py); None keeps all, as frictionless does."""
     issues = header_issues(table.header, schema.fields)
     fields = _expected_fields(table.header, schema)
     if table.file is not None:
         try:
-            return sorted(issues + _cell_issues(table, fields, schema, formulas), key=_order)
+            return _merged(issues, _cell_issues(table, fields, schema, formulas, per_kind))
         except (duckdb.Error, _Fallback):
             table.load()  # the in-memory reader decides (and words any error)
-    return sorted(issues + _cell_issues(table, fields, schema, formulas), key=_order)
+    return _merged(issues, _cell_issues(table, fields, schema, formulas, per_kind))
+
+
+def _merged(header: list[Issue], cells: IssueList) -> IssueList:
+    totals = cells.totals.copy()
+    totals.update(i.type for i in header)
+    return IssueList(sorted(header + cells, key=_order), totals)
 
 
 def _cell_issues(table: Table, fields: list[CompiledField], schema: CompiledSchema,
-                 formulas: bool) -> list[Issue]:
+                 formulas: bool, per_kind: int | None) -> IssueList:
     n = len(fields)
     con = connect_duckdb()
     try:
@@ -198,13 +216,13 @@ def _cell_issues(table: Table, fields: list[CompiledField], schema: CompiledSche
         else:
             width = max(table.width, n)
             src = memory_source(con, table, width)
-        return _query_issues(con, table, src, fields, schema, width, formulas)
+        return _query_issues(con, table, src, fields, schema, width, formulas, IssueBudget(per_kind))
     finally:
         con.close()
 
 
 def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields: list[CompiledField],
-                  schema: CompiledSchema, width: int, formulas: bool) -> list[Issue]:
+                  schema: CompiledSchema, width: int, formulas: bool, budget: IssueBudget) -> IssueList:
     n = len(fields)
     names = [f.name for f in fields]
     pk = [names.index(k) + 1 for k in schema.primary_key] if schema.primary_key and all(
@@ -237,10 +255,16 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
         if f.required:
             bits.append((f"b{i}", _REQUIRED))
         if formulas and f.type in ("string", "any"):
-            bits.append((f"coalesce(regexp_matches({c}, {lit(FORMULA_RE)}), FALSE)", _FORMULA))
+            formula = (f"coalesce(regexp_matches({c}, {lit(FORMULA_RE)}) AND NOT regexp_matches({c}, "
+                       f"{lit(PLAIN_NUMBER_RE)}), FALSE)")
+            bits.append((formula, _FORMULA))
         if formulas and f.type == "integer":
             # Beyond HUGEINT the cast gives NULL: a well-formed integer with no value is out of range too.
             bits.append((f"coalesce(v{i} NOT BETWEEN {_BIGINT[0]} AND {_BIGINT[1]}, NOT b{i} AND {ok})", _RANGE))
+        if formulas and f.type == "date":
+            implausible = (f"coalesce(v{i} NOT BETWEEN DATE {lit(PLAUSIBLE_DATES[0])} AND DATE "
+                           f"{lit(PLAUSIBLE_DATES[1])}, FALSE)")
+            bits.append((implausible, _IMPLAUSIBLE))
         for j, (_, broken) in enumerate(f.constraints):
             bits.append((f"coalesce({broken.replace('({val})', f'v{i}')}, FALSE)", 1 << (_CONSTRAINT_BIT + j)))
         masks.append(" + ".join(f"(CASE WHEN {test} THEN {bit} ELSE 0 END)" for test, bit in bits))
@@ -268,54 +292,68 @@ def _query_issues(con: duckdb.DuckDBPyConnection, table: Table, src: str, fields
                      [f"CASE WHEN {bad} THEN {packed} END AS problem"])
     con.execute(f"CREATE TEMP TABLE checked AS SELECT {kept} FROM ({scan})")
     count = con.execute("SELECT count(*) FROM checked").fetchone()[0]  # type: ignore[index]  # count(*): one row
-    found = con.execute(f"SELECT {row_sql}, problem FROM checked WHERE problem IS NOT NULL").fetchall()
-    bad_rows = [(r, p["masks"], p["cells"]) for r, p in found]
     if table.file is not None and count != table.file.rows:
         raise _Fallback
-    issues: list[Issue] = []
-    for row, m, cells_ in bad_rows:
-        blank_row, pk_is_null, cell_masks = m[0], m[1], m[2:]
-        if blank_row:
-            issues.append(Issue("blank-row", row, None, None, None))
-        for i, (f, mask) in enumerate(zip(fields, cell_masks), start=1):
-            if not mask:
-                continue
-            value = cells_[i - 1]
-            if mask & _TYPE:
-                issues.append(Issue("type-error", row, i, f.name, value))
-            if mask & _REQUIRED:
-                issues.append(Issue("constraint-error", row, i, f.name, value, "required"))
-            for j, (cname, _) in enumerate(f.constraints):
-                if mask & (1 << (_CONSTRAINT_BIT + j)):
-                    issues.append(Issue("constraint-error", row, i, f.name, value, cname))
-            if mask & _MISSING:
-                issues.append(Issue("missing-cell", row, i, f.name, None))
-            if mask & _RANGE:
-                issues.append(Issue("integer-out-of-range", row, i, f.name, value))
-            if mask & _FORMULA:
-                issues.append(Issue("formula-cell", row, i, f.name, value))
-        if not blank_row:
-            issues += [Issue("extra-cell", row, k, None, cells_[k - 1])
-                       for k in range(n + 1, width + 1) if cells_[k - 1] is not None]
-        if pk_is_null:
-            shown = " | ".join(cells_[p - 1] or "" for p in pk)
-            issues.append(Issue("primary-key", row, None, None, shown, "null"))
+    # The bad rows are streamed, counted, and kept up to the budget (every row of a million
+    # failing once became 2 GB of issues).
+    take = budget.take
+    con.execute(f"SELECT {row_sql}, problem FROM checked WHERE problem IS NOT NULL ORDER BY 1")
+    while batch := con.fetchmany(BATCH_ROWS):
+        for row, p in batch:
+            _row_issues(budget, take, row, p["masks"], p["cells"], fields, n, width, pk)
     if keyed:
-        issues += _key_issues(con, fields, pk, uniques, row_sql)
-    return issues
+        _key_issues(con, budget, fields, pk, uniques, row_sql)
+    return budget.result()
 
 
-def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk: list[int],
-                uniques: list[int], row_sql: str) -> list[Issue]:
+BATCH_ROWS = 10_000
+
+
+def _row_issues(budget: IssueBudget, take: Callable[..., bool], row: int, m: list[int], cells_: list[str | None],
+                fields: list[CompiledField], n: int, width: int, pk: list[int]) -> None:
+    blank_row, pk_is_null, cell_masks = m[0], m[1], m[2:]
+    keep = budget.kept.append
+    if blank_row and take("blank-row", None):
+        keep(Issue("blank-row", row, None, None, None))
+    for i, (f, mask) in enumerate(zip(fields, cell_masks), start=1):
+        if not mask:
+            continue
+        value = cells_[i - 1]
+        if mask & _TYPE and take("type-error", f.name):
+            keep(Issue("type-error", row, i, f.name, value))
+        if mask & _REQUIRED and take("constraint-error", f.name):
+            keep(Issue("constraint-error", row, i, f.name, value, "required"))
+        for j, (cname, _) in enumerate(f.constraints):
+            if mask & (1 << (_CONSTRAINT_BIT + j)) and take("constraint-error", f.name):
+                keep(Issue("constraint-error", row, i, f.name, value, cname))
+        if mask & _MISSING and take("missing-cell", f.name):
+            keep(Issue("missing-cell", row, i, f.name, None))
+        if mask & _RANGE and take("integer-out-of-range", f.name):
+            keep(Issue("integer-out-of-range", row, i, f.name, value))
+        if mask & _FORMULA and take("formula-cell", f.name):
+            keep(Issue("formula-cell", row, i, f.name, value))
+        if mask & _IMPLAUSIBLE and take("date-implausible", f.name):
+            keep(Issue("date-implausible", row, i, f.name, value, "plausibility"))
+    if not blank_row:
+        for k in range(n + 1, width + 1):
+            if cells_[k - 1] is not None and take("extra-cell", k):
+                keep(Issue("extra-cell", row, k, None, cells_[k - 1]))
+    if pk_is_null and take("primary-key", None):
+        shown = " | ".join(cells_[p - 1] or "" for p in pk)
+        keep(Issue("primary-key", row, None, None, shown, "null"))
+
+
+def _key_issues(con: duckdb.DuckDBPyConnection, budget: IssueBudget, fields: list[CompiledField], pk: list[int],
+                uniques: list[int], row_sql: str) -> None:
     """Rows repeating a unique value or a primary key seen on an earlier row
     (not masked by blank rows: frictionless adds key errors after row processing)."""
-    out: list[Issue] = []
     rows = f"(SELECT {row_sql} AS _r, * FROM checked)"
     for i in uniques:
-        dup = con.execute(f"SELECT c._r, coalesce(c.c{i}, c.v{i}::VARCHAR) FROM {rows} c JOIN (SELECT v{i} AS k, min(_r) AS first "
-                          f"FROM {rows} WHERE v{i} IS NOT NULL GROUP BY v{i} HAVING count(*) > 1) d "
-                          f"ON c.v{i} = d.k WHERE c._r > d.first").fetchall()
-        out += [Issue("unique-error", r, i, fields[i - 1].name, value, "unique") for r, value in dup]
+        name = fields[i - 1].name
+        found = f"FROM {rows} c JOIN (SELECT v{i} AS k, min(_r) AS first FROM {rows} WHERE v{i} IS NOT NULL " \
+                f"GROUP BY v{i} HAVING count(*) > 1) d ON c.v{i} = d.k WHERE c._r > d.first"
+        _counted(con, budget, "unique-error", name, f"SELECT c._r, coalesce(c.c{i}, c.v{i}::VARCHAR) {found}",
+                 lambda r, value, i=i, name=name: Issue("unique-error", r, i, name, value, "unique"))  # type: ignore[misc]
     if pk:
         keys = ", ".join(f"v{p}" for p in pk)
         on = " AND ".join(f"c.v{p} IS NOT DISTINCT FROM d.v{p}" for p in pk)
@@ -323,11 +361,22 @@ def _key_issues(con: duckdb.DuckDBPyConnection, fields: list[CompiledField], pk:
             f"coalesce(c.c{p}, {'c.v' + str(p) if fields[p - 1].type in ('string', 'any') else 'NULL'}, '')" for p in pk)
         con.execute(f"CREATE TEMP TABLE repeated AS SELECT {keys}, min(_r) AS first FROM {rows} "
                     f"WHERE {' OR '.join(f'v{p} IS NOT NULL' for p in pk)} GROUP BY {keys} HAVING count(*) > 1")
-        dup = con.execute(f"SELECT c._r, {shown} FROM {rows} c JOIN repeated d ON {on} "
-                          "WHERE c._r > d.first").fetchall() if con.execute(
-            "SELECT count(*) FROM repeated").fetchone()[0] else []  # type: ignore[index]  # count(*): one row
-        out += [Issue("primary-key", r, None, None, value, "duplicate") for r, value in dup]
-    return out
+        if con.execute("SELECT count(*) FROM repeated").fetchone()[0]:  # type: ignore[index]  # count(*): one row
+            _counted(con, budget, "primary-key", None,
+                     f"SELECT c._r, {shown} FROM {rows} c JOIN repeated d ON {on} WHERE c._r > d.first",
+                     lambda r, value: Issue("primary-key", r, None, None, value, "duplicate"))
+
+
+def _counted(con: duckdb.DuckDBPyConnection, budget: IssueBudget, kind: str, column: str | None, query: str,
+             make: Callable[[int, str], Issue]) -> None:
+    """Count the rows of ``query`` in SQL and fetch only the ones the budget keeps."""
+    total = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]  # type: ignore[index]  # count(*): one row
+    limit = "" if budget.per_kind is None else f" LIMIT {budget.per_kind}"
+    kept = con.execute(f"{query} ORDER BY 1{limit}").fetchall()
+    for r, value in kept:
+        if budget.take(kind, column):
+            budget.kept.append(make(r, value))
+    budget.totals[kind] += total - len(kept)
 
 
 

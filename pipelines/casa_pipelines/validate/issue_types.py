@@ -36,7 +36,8 @@ class IssueType:
 # The order of the issues found in one cell: structure first, as frictionless
 # reports them (geometry and semantic checks sort after every cell check).
 _RANKED = ("blank-header", "extra-label", "missing-label", "blank-label", "duplicate-label", "incorrect-label",
-           "blank-row", "type-error", "constraint-error", "integer-out-of-range", "formula-cell", "extra-cell",
+           "blank-row", "type-error", "constraint-error", "integer-out-of-range", "formula-cell", "date-implausible",
+           "extra-cell",
            "missing-cell", "unique-error", "primary-key")
 
 def _t(type_: str, title: tuple[str, str], template: tuple[str, str], hint: tuple[str, str] | None = None,
@@ -82,8 +83,17 @@ _TYPES = [
     _t("formula-cell", ("Cellule de formule", "Formula cell"),
        ("Ligne {row}, colonne « {field} » : la cellule commence comme une formule.",
         "Row {row}, column '{field}': the cell starts like a formula."),
-       ("Cellule commençant comme une formule de tableur : retirez le « = » initial ou vérifiez la valeur.",
-        "Cell starting like a spreadsheet formula: remove the leading '=' or check the value.")),
+       (("Cellule commençant comme une formule de tableur (=, +, -, @, tabulation ou retour chariot) : "
+         "retirez ce premier caractère ou vérifiez la valeur."),
+        ("Cell starting like a spreadsheet formula (=, +, -, @, tab or carriage return): remove that "
+         "first character or check the value."))),
+    _t("date-implausible", ("Date peu plausible", "Implausible date"),
+       ("Ligne {row}, colonne « {field} » : la date « {value} » est hors de 1800-2100.",
+        "Row {row}, column '{field}': the date '{value}' is outside 1800-2100."),
+       (("Avertissement : date hors de 1800-2100, valide mais peu plausible (faute de frappe, valeur "
+         "bouche-trou comme 9999-12-31 ?) ; laissez la cellule vide si la date est inconnue."),
+        ("Warning: date outside 1800-2100, valid but unlikely (a typing slip, a placeholder such as "
+         "9999-12-31?); leave the cell empty if the date is unknown."))),
     _t("extra-cell", ("Cellule en trop", "Extra cell"),
        ("Ligne {row} : plus de cellules que de colonnes.", "Row {row}: more cells than columns."),
        ("Cellule en trop : un séparateur dans une valeur non entourée de guillemets ?",
@@ -128,6 +138,8 @@ _TYPES = [
 
 CATALOGUE: dict[str, IssueType] = {t.type: t for t in _TYPES}
 WAIVABLE = tuple(name for name, t in CATALOGUE.items() if t.waivable)
+# Reported, but the data stays valid: a plausibility doubt, not a broken rule.
+WARNING_TYPES = frozenset({"date-implausible"})
 
 
 def rank(type_: str) -> int:

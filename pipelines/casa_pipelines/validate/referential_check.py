@@ -24,6 +24,7 @@ from psycopg import sql
 from casa_pipelines.errors import ReferentialNotLoaded
 from casa_pipelines.extract.table import Table
 from casa_pipelines.spec import ReferentialSpec
+from casa_pipelines.validate.budget import MAX_PER_KIND, IssueBudget
 from casa_pipelines.validate.issue import Issue
 
 Pair = tuple[str, dt.date]
@@ -122,9 +123,21 @@ def referential_issues(table: Table, spec: ReferentialSpec, lookup: ReferentialL
                 per_row.append((number, column, code, day))
     bad = lookup.invalid({(code, day) for _, _, code, day in per_row})
     start = lookup.history_start() if bad else None
-    return [Issue("referential-unknown-code", number, position[column] + 1, column, code, spec.columns[column],
-                  "referential", *_hints(code, spec.columns[column], day, start))
-            for number, column, code, day in per_row if (code, day) in bad]
+    # Kept bounded, all counted (budget.py): the first row of each unknown code is listed,
+    # up to the budget per column; its other rows are counted.
+    budget, listed = IssueBudget(MAX_PER_KIND), set()
+    for number, column, code, day in per_row:
+        if (code, day) not in bad:
+            continue
+        if (column, code) in listed:
+            budget.totals["referential-unknown-code"] += 1
+            continue
+        listed.add((column, code))
+        if budget.take("referential-unknown-code", column):
+            budget.kept.append(Issue("referential-unknown-code", number, position[column] + 1, column, code,
+                                     spec.columns[column], "referential", *_hints(code, spec.columns[column], day,
+                                                                                  start)))
+    return budget.result()
 
 
 def _hints(code: str, level: str, day: dt.date, start: dt.date | None) -> tuple[str, str]:

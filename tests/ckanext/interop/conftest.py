@@ -23,10 +23,15 @@ SHAPES = Path(__file__).resolve().parent / "shacl" / "dcat-ap-3.0.1-SHACL.ttl"
 
 
 @pytest.fixture()
+def downloads_root(tmp_path: Path) -> Path:
+    return tmp_path / "downloads"
+
+
+@pytest.fixture()
 def portal(tmp_path: Path, ckan_config: Any, monkeypatch: pytest.MonkeyPatch, throwaway_slug: Any,
-           dataset_file: Any) -> dict[str, Any]:
+           dataset_file: Any, downloads_root: Path) -> dict[str, Any]:
     url = os.environ["CASA_DATASTORE_URL"]
-    root = tmp_path / "downloads"
+    root = downloads_root
     monkeypatch.setitem(ckan_config, "ckanext.casa.downloads_path", str(root))
     slug = throwaway_slug(url, "test-dcat")
     spec = load_spec(dataset_file(tmp_path, slug), root=REPO)

@@ -61,3 +61,17 @@ def test_the_operations_answer_as_described(app: Any) -> None:
             continue
         body = app.get(f"/api/3{path}", status=409).json
         assert body["success"] is False and body["error"]["__type"] == "Validation Error", path
+
+
+@pytest.mark.parametrize(("prefix", "words", "foreign"), [
+    ("", ["Exemples", "Opérations", "Paramètre"], ["Examples", "العمليات"]),
+    ("/ar", ["أمثلة", "العمليات", "المعامل", 'dir="rtl"'], ["Exemples", "Examples", "Parameter"]),
+    ("/en", ["Examples", "Operations", "Parameter"], ["Exemples", "العمليات"]),
+])
+def test_the_api_page_in_three_languages(app: Any, prefix: str, words: list[str], foreign: list[str]) -> None:
+    body = app.get(f"{prefix}/documentation/api", status=200).body
+    for word in words:
+        assert word in body
+    for word in foreign:
+        assert word not in body
+    assert "/api/openapi.json" in body and "casa_unit_show" in body and "ckanapi dump" in body

@@ -82,12 +82,12 @@ def fail_indexing() -> Iterator[str]:
             "CREATE OR REPLACE FUNCTION casa_test_fail() RETURNS trigger LANGUAGE plpgsql AS"
             " $$ BEGIN RAISE EXCEPTION 'casa test: refused document'; END $$;"
             " CREATE TRIGGER casa_test_fail_index BEFORE INSERT OR UPDATE ON casa_search_document"
-            " FOR EACH ROW WHEN (NEW.search_vector @@ to_tsquery('simple', 'failindex'))"
+            " FOR EACH ROW WHEN (NEW.search_vector @@ to_tsquery('simple', 'failindexing'))"
             " EXECUTE FUNCTION casa_test_fail();"
         )
     )
     model.Session.commit()
-    yield "failindex"
+    yield "failindexing"
     model.Session.rollback()
     model.Session.execute(
         sa.text("DROP TRIGGER IF EXISTS casa_test_fail_index ON casa_search_document")

@@ -43,12 +43,15 @@ def test_bad_file(case: dict, generated: Path, repo: Path, monkeypatch: pytest.M
                                        "--no-referentials"])
     output = result.stdout + result.stderr
     assert "Traceback" not in output
+    assert result.exit_code != 70, output[-2000:]
     assert result.exit_code == case["exit"], output[-2000:]
-    if case["exit"] == 1:
+    if case["exit"] in (0, 1):  # 0: valid, with the warnings listed
         report = json.loads(result.stdout)
         found = [[i["row"], i["type"]] for i in report["issues"]]
         for expected in case["issues"]:
             assert expected in found, found
+        for unexpected in case.get("absent", []):
+            assert unexpected not in found, found
         assert all(i["hint"] for i in report["issues"]), "every issue needs a fix hint"
     else:
         lines = result.stderr.strip().splitlines()

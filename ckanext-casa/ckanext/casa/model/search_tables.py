@@ -36,6 +36,8 @@ search_document = sa.Table(
     # Ids (casa_search_facet_value) of the counted facet values, filled by a
     # trigger (migration 0005): one unnest counts every facet of a query.
     sa.Column("facet_ids", pg.ARRAY(sa.Integer), nullable=False, server_default="{}"),
+    # The HCP code of the territory covered: the territory facet (0011).
+    sa.Column("spatial_coverage", sa.UnicodeText),
 )
 
 search_facet_value = sa.Table(

@@ -4,8 +4,13 @@
 node becomes a boolean SQL expression with bind parameters: typed columns
 for the common fields, JSONB containment for any other field, and
 ``tsquery`` matches over the weighted ``search_vector`` for text fields.
-Free-text ``q`` (CKAN sends it with ``defType=dismax`` when it holds no
-colon) is split into words and phrases the way dismax reads it.
+Free-text ``q`` (no field name) is compiled in free_text.py.
+
+Every text word is matched by its stem: the tsquery text written here
+holds folded words, and SQL turns each into its stem
+(``casa_stem_tsquery``, the same rules the index was built with, see
+migration 0010) before PostgreSQL reads it with the ``casa`` text search
+configuration.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.parser import parser as _lucene_parser
 
-from ckanext.casa.search import dates
+from ckanext.casa.search import dates, limits
 from ckanext.casa.search.dates import DATE_COLUMNS
 from ckanext.casa.search.documents import ARRAY_COLUMNS, SCALAR_COLUMNS
 
@@ -32,6 +37,9 @@ _PARSE_LOCK = threading.Lock()
 
 def parse_lucene(text: str) -> tree.Item:
     """Parse Lucene syntax; safe to call from several threads."""
+    refusal = limits.too_deep(text)
+    if refusal:
+        raise QuerySyntaxError(refusal)
     with _PARSE_LOCK:
         return _lucene_parser.parse(text)
 
@@ -89,7 +97,7 @@ def _check_field(name: str) -> str:
     return name
 
 
-def _tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
+def tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
     """Words joined as a phrase (``<->``), each restricted to ``weights``."""
     suffix = (":" + weights if weights else "") + ("*" if prefix else "")
     if prefix and not weights:
@@ -98,6 +106,14 @@ def _tsquery_text(words: list[str], weights: str, prefix: bool = False) -> str:
         suffix = f":*{weights}"
     quoted = [f"'{w}'{suffix}" for w in words]
     return " <-> ".join(quoted) if len(quoted) > 1 else quoted[0]
+
+
+def text_match(builder: SqlBuilder, ts: str, rank: bool) -> str:
+    """SQL matching the tsquery text ``ts`` (folded words) by stems."""
+    expr = f"to_tsquery('casa', casa_stem_tsquery({builder.text(ts)}))"
+    if rank:
+        builder.rank_queries.append(expr)
+    return f"(d.search_vector @@ {expr})"
 
 
 class Compiler:
@@ -110,12 +126,47 @@ class Compiler:
         words = tokens(value)
         if not words:
             return "FALSE"
-        ts = _tsquery_text(words, weights, prefix)
-        param = self.b.bind(ts)
-        expr = f"to_tsquery('simple', {param})"
-        if self.rank:
-            self.b.rank_queries.append(expr)
-        return f"(d.search_vector @@ {expr})"
+        return text_match(self.b, tsquery_text(words, weights, prefix), self.rank)
+
+    def _tsquery(self, node: tree.Item, name: str | None) -> str | None:
+        """The tsquery text of a subtree made of text terms only (words and
+        phrases of text fields, under AND, OR and NOT), so that it is
+        matched as one tsquery: stop words then drop out of the query as
+        they do in Solr, instead of matching nothing. None otherwise."""
+        if isinstance(node, tree.SearchField):
+            if name is not None or node.name not in TEXT_FIELDS:
+                return None
+            return self._tsquery(node.expr, node.name)
+        if isinstance(node, (tree.Group, tree.FieldGroup, tree.Plus)):
+            inner = self._tsquery(node.expr if hasattr(node, "expr") else node.a, name)
+            return None if inner is None else f"({inner})"
+        if isinstance(node, (tree.AndOperation, tree.UnknownOperation, tree.OrOperation)):
+            parts = [self._tsquery(c, name) for c in node.children]
+            if any(p is None for p in parts):
+                return None
+            joiner = " | " if isinstance(node, tree.OrOperation) else " & "
+            return joiner.join(f"({p})" for p in parts)
+        if isinstance(node, (tree.Prohibit, tree.Not)):
+            inner = self._tsquery(node.a, name)
+            return None if inner is None else f"!({inner})"
+        if isinstance(node, tree.Boost):
+            return self._tsquery(node.expr, name)
+        if isinstance(node, (tree.Fuzzy, tree.Proximity)):
+            return self._tsquery(node.term, name)
+        weights = TEXT_FIELDS.get(name or "text")
+        if weights is None:
+            return None
+        if isinstance(node, tree.Phrase):
+            words = tokens(_unescape(node.value[1:-1]))
+            return tsquery_text(words, weights) if words else None
+        if isinstance(node, tree.Word):
+            value = _unescape(node.value)
+            prefix = value.endswith("*") and "*" not in value[:-1]
+            words = tokens(value[:-1] if prefix else value)
+            if not words or (not prefix and "*" in value):
+                return None
+            return tsquery_text(words, weights, prefix)
+        return None
 
     # -- terms --------------------------------------------------------------
     def term(self, name: str | None, value: str, phrase: bool = False) -> str:
@@ -214,6 +265,13 @@ class Compiler:
 
     # -- tree ---------------------------------------------------------------
     def node(self, node: tree.Item, name: str | None = None) -> str:
+        if not isinstance(node, (tree.Word, tree.Phrase)):
+            ts = self._tsquery(node, name)
+            if ts is not None:
+                if isinstance(node, (tree.Prohibit, tree.Not)):
+                    # Matches nothing to rank: not ranked (as below).
+                    return text_match(self.b, ts, rank=False)
+                return text_match(self.b, ts, self.rank)
         if isinstance(node, tree.SearchField):
             if name is not None:
                 # "title: +state:x" parses as a field inside a field; Solr
@@ -258,43 +316,10 @@ def compile_lucene(text: str, builder: SqlBuilder, rank: bool = False) -> str:
         parsed = parse_lucene(text)
     except (ParseError, ValueError, TypeError) as error:
         raise QuerySyntaxError(f"Cannot parse {text!r}: {error}") from None
-    return Compiler(builder, rank).node(parsed)
-
-
-_FIELD_PREFIX = re.compile(r"[\w.]+:")
-
-
-def strip_field_names(text: str) -> str:
-    """Drop ``name:`` prefixes, for a fielded query that did not parse."""
-    return _FIELD_PREFIX.sub(" ", text)
-
-
-_DISMAX_TERM = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
-
-
-def compile_free_text(text: str, builder: SqlBuilder) -> str:
-    """Compile free text the way dismax reads it: every word or quoted phrase
-    is required (CKAN sends ``q.op=AND``), ``-word`` excludes; an unbalanced
-    quote is ignored rather than an error."""
-    if text.count('"') % 2:
-        text = text.replace('"', " ")
-    required: list[str] = []
-    excluded: list[str] = []
-    for match in _DISMAX_TERM.finditer(text):
-        sign = match.group(1) or match.group(3)
-        chunk = match.group(2) if match.group(2) is not None else match.group(4)
-        words = tokens(chunk)
-        if not words:
-            continue
-        (excluded if sign == "-" else required).append(_tsquery_text(words, ""))
-    if not required and not excluded:
-        return "TRUE"
-    parts = [f"({r})" for r in required] + [f"!({e})" for e in excluded]
-    param = builder.bind(" & ".join(parts))
-    expr = f"to_tsquery('simple', {param})"
-    if required:
-        builder.rank_queries.append(expr)
-    return f"(d.search_vector @@ {expr})"
+    try:
+        return Compiler(builder, rank).node(parsed)
+    except RecursionError:
+        raise QuerySyntaxError(f"Query nested too deeply: {text[:80]!r}...") from None
 
 
 def compile_sort(sort: str, has_rank: bool) -> str:

@@ -32,6 +32,7 @@ from ckanext.casa.search import (
     documents,
     facet_bits,
     facets,
+    free_text,
     results,
     stats,
 )
@@ -204,7 +205,7 @@ class PostgresConnection:
         if q in ("", "*:*", '""', "''"):
             q_sql = "TRUE"
         elif ":" not in q and params.get("defType", "lucene") != "edismax":
-            q_sql = compiler.compile_free_text(q, builder)
+            q_sql = free_text.compile_user_text(q, builder)
         else:
             ranked = len(builder.rank_queries)
             try:
@@ -216,7 +217,7 @@ class PostgresConnection:
                 # search the words, without the half-parsed query's ranking
                 # and without the field names ("title:(rivers" -> "rivers").
                 del builder.rank_queries[ranked:]
-                q_sql = compiler.compile_free_text(compiler.strip_field_names(q), builder)
+                q_sql = free_text.compile_free_text(free_text.strip_field_names(q), builder)
         clauses = [q_sql]
         for fq in _as_list(params.get("fq")) + _as_list(params.get("fq_list")):
             clauses.append(compiler.compile_lucene(fq, builder))

@@ -81,9 +81,14 @@ def evaluate(value: str, now: dt.datetime | None = None) -> dt.datetime:
             result = _round_down(result, _unit(rounding))
             continue
         name = _unit(unit)
-        count = int(amount) * (1000 if unit.startswith("MILLI") else 1)
-        delta = relativedelta(**{name: count})
-        result = result + delta if sign == "+" else result - delta
+        try:
+            count = int(amount) * (1000 if unit.startswith("MILLI") else 1)
+            delta = relativedelta(**{name: count})
+            result = result + delta if sign == "+" else result - delta
+        except (OverflowError, ValueError):
+            # Past year 1 or 9999 (Python's dates), or a count too large
+            # for any date: Solr answers these with an error too.
+            raise DateSyntaxError(f"Date out of range: {value!r}") from None
     return result
 
 

@@ -30,6 +30,7 @@ SCALAR_COLUMNS = (
     "license_id",
     "metadata_created",
     "metadata_modified",
+    "spatial_coverage",  # the territory facet (search/territory.py)
 )
 ARRAY_COLUMNS = ("groups", "tags", "res_format", "permission_labels")
 PAYLOAD_FIELDS = ("data_dict", "validated_data_dict")
@@ -147,11 +148,10 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
 # counts (stats.py) then run once per write, not once per document.
 _DOC_COLUMNS = SCALAR_COLUMNS + ARRAY_COLUMNS + ("title_sort",)
 _RECORDS = "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({})"
-_VECTOR = (
-    "setweight(to_tsvector('simple', r.\"text_A\"), 'A')"
-    " || setweight(to_tsvector('simple', r.\"text_B\"), 'B')"
-    " || setweight(to_tsvector('simple', r.\"text_C\"), 'C')"
-    " || setweight(to_tsvector('simple', r.\"text_D\"), 'D')"
+# Each word by its stem (casa_stem_text, migration 0010), with the ``casa``
+# text search configuration (simple, French stop words dropped).
+_VECTOR = " || ".join(
+    f"setweight(to_tsvector('casa', casa_stem_text(r.\"text_{w}\")), '{w}')" for w in "ABCD"
 )
 UPSERT_DOCUMENT = sa.text(
     "INSERT INTO casa_search_document ("

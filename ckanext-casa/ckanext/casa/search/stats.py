@@ -27,7 +27,8 @@ from luqum.exceptions import ParseError
 
 from ckanext.casa.search.compiler import parse_lucene
 
-STAT_FIELDS = ("organization", "license_id", "groups", "tags", "res_format")
+# spatial_coverage: the territory facet (search/territory.py, migration 0011).
+STAT_FIELDS = ("organization", "license_id", "groups", "tags", "res_format", "spatial_coverage")
 TOTAL = "_count"
 # Public, active documents that lack the "public" permission label (possible
 # with a custom IPermissionLabels plugin): while any exist, counts are not
