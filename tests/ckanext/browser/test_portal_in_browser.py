@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from ckan.tests import factories
 
@@ -26,14 +21,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def portal(clean_db, ckan_config):
+def portal(clean_db, gunicorn_portal):
     org = factories.Organization(name="bureau-des-donnees", title="Bureau des données")
     factories.Dataset(
         name="ecoles-anfa",
@@ -43,27 +32,7 @@ def portal(clean_db, ckan_config):
         tags=[{"name": "éducation"}],
     )
     factories.Dataset(name="parcs", title="Parcs et jardins", owner_org=org["id"])
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.prefix + "/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--chdir", str(ROOT / "docker"), "wsgi:application"],
-        env=dict(os.environ, CKAN_INI=ckan_config["__file__"]),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the portal did not start: " + server.stderr.read1().decode()[-2000:])
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return gunicorn_portal()
 
 
 @pytest.fixture

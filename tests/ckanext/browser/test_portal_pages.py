@@ -13,9 +13,6 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 from pathlib import Path
@@ -51,36 +48,11 @@ def with_activity(clean_db, migrate_db_for):
     migrate_db_for("activity")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def server(with_activity, ckan_config):
-    """gunicorn serving the test configuration, as production does."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.prefix + "/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--chdir", str(ROOT / "docker"), "wsgi:application"],
-        # Its own address as the site's: the preview frames are addressed by it.
-        env=dict(os.environ, CKAN_INI=ckan_config["__file__"], CKAN_SITE_URL=f"http://127.0.0.1:{port}"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the portal did not start: " + proc.stderr.read1().decode()[-2000:])
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def server(with_activity, gunicorn_portal):
+    """gunicorn serving the test configuration, as production does; its own
+    address is the site's, since the preview frames are addressed by it."""
+    return gunicorn_portal(own_site_url=True, tries=240)
 
 
 @pytest.fixture

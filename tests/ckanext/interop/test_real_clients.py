@@ -8,16 +8,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
@@ -45,36 +42,10 @@ def downloads_root(ckan_config: Any) -> Iterator[Path]:
         shutil.rmtree(made, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
-def served(portal: dict[str, Any], ckan_config: Any) -> Iterator[dict[str, Any]]:
+def served(portal: dict[str, Any], gunicorn_portal: Any) -> dict[str, Any]:
     bare = factories.Dataset(owner_org=portal["org"]["id"], title="Sans version")
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--chdir", str(ROOT / "docker"), "wsgi:application"],
-        env=dict(os.environ, CKAN_INI=ckan_config["__file__"]),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the portal did not start: " + server.stderr.read1().decode()[-2000:])
-        yield {**portal, "base": base, "bare": bare["name"]}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    return {**portal, "base": gunicorn_portal(), "bare": bare["name"]}
 
 
 def run(*command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
